@@ -1,0 +1,310 @@
+//! The [`Actor`] trait, its lifecycle hooks, and the [`Context`] an actor sees of itself.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::actor_id::{ActorId, short_type_name};
+use crate::actor_ref::ActorRef;
+use crate::registry::ActorRegistry;
+use crate::threading;
+
+/// An actor: state owned by one thread, reached only through messages.
+///
+/// Implement it for your type, then [`start`](Actor::start) it. The value you build is the
+/// constructor (it runs on the caller's thread, like Python's `__init__`); everything else runs
+/// on the actor's own thread, one message at a time. Every item but the two types has a
+/// default.
+///
+/// An actor handles two kinds of traffic:
+/// - plain messages of type [`Message`](Actor::Message), in [`on_receive`](Actor::on_receive),
+///   through [`ActorRef::tell`] and [`ActorRef::ask`];
+/// - method calls and field reads/writes through the typed proxy that `#[pykka::actor]`
+///   generates.
+///
+/// # Failures
+///
+/// A panic while handling an `ask` (or a proxy call whose future is kept) is caught and given
+/// to the caller as [`Error::Panicked`](crate::Error::Panicked); the actor keeps running. A
+/// panic while handling a `tell` (or a deferred proxy call) has nobody to go to: the actor logs
+/// it, calls [`on_failure`](Actor::on_failure) and stops. This needs the default
+/// `panic = "unwind"`; with `panic = "abort"` a panic ends the process.
+///
+/// # Examples
+///
+/// ```
+/// use pykka::{Actor, Context};
+///
+/// struct Greeter {
+///     greeting: String,
+/// }
+///
+/// impl Actor for Greeter {
+///     type Message = String;
+///     type Reply = String;
+///
+///     fn on_receive(&mut self, _ctx: &Context<Self>, name: String) -> Result<String, pykka::Unhandled> {
+///         Ok(format!("{}, {name}!", self.greeting))
+///     }
+/// }
+///
+/// let greeter = Greeter { greeting: "Hi".into() }.start();
+/// assert_eq!(greeter.ask("Ada".to_string()).unwrap(), "Hi, Ada!");
+/// greeter.stop();
+/// ```
+pub trait Actor: Sized + 'static {
+    /// The plain message type [`on_receive`](Actor::on_receive) handles. Use `()` for an actor
+    /// that is only used through its proxy.
+    type Message: Send + fmt::Debug + 'static;
+
+    /// The reply to an [`ask`](ActorRef::ask) of a plain message. Use `()` if there is none.
+    type Reply: Send + 'static;
+
+    /// The capacity of the inbox, or `None` (the default) for an unbounded one.
+    ///
+    /// With a bounded inbox, [`tell`](ActorRef::tell) waits for room, and a timed ask also
+    /// bounds that wait.
+    const INBOX_CAPACITY: Option<usize> = None;
+
+    /// The actor's type name, used in thread names, logs, errors and registry lookups.
+    ///
+    /// Defaults to the last segment of the type's path (`Calculator`, or `Pair<u32>` for a
+    /// generic type).
+    fn name() -> &'static str {
+        type_short_name::<Self>()
+    }
+
+    /// Runs on the actor's thread after it is registered, before the first message.
+    ///
+    /// A panic here is logged at ERROR and stops the actor before its receive loop runs;
+    /// neither `on_stop` nor `on_failure` is then called. Calling [`Context::stop`] here stops
+    /// the actor right after `on_start` (with `on_stop`), without handling any message.
+    fn on_start(&mut self, ctx: &Context<Self>) {
+        let _ = ctx;
+    }
+
+    /// Runs on the actor's thread after the last message of a normal stop.
+    ///
+    /// Not called when the actor stops because of a failure. A panic here is logged at ERROR;
+    /// the actor still stops and unregisters.
+    fn on_stop(&mut self, ctx: &Context<Self>) {
+        let _ = ctx;
+    }
+
+    /// Runs on the actor's thread after a panic that could not be returned to a caller.
+    ///
+    /// The actor is already marked dead and unregistered; it stops after this hook. A panic
+    /// here is logged at ERROR too.
+    fn on_failure(&mut self, ctx: &Context<Self>, failure: &Failure) {
+        let _ = (ctx, failure);
+    }
+
+    /// Handles a plain message and returns the reply for an `ask`.
+    ///
+    /// Return `Err(Unhandled::of(&message))` for a message the actor does not expect: it is logged at WARN
+    /// (`Unexpected message received by …`), the actor keeps running, and an asker gets
+    /// [`Error::Unhandled`](crate::Error). The default implementation does exactly that for
+    /// every message.
+    ///
+    /// # Errors
+    ///
+    /// [`Unhandled`] when the message was not expected.
+    fn on_receive(
+        &mut self,
+        ctx: &Context<Self>,
+        message: Self::Message,
+    ) -> Result<Self::Reply, Unhandled> {
+        let _ = ctx;
+        Err(Unhandled::of(&message))
+    }
+
+    /// Starts the actor on its own thread and registers it in the global registry.
+    ///
+    /// The thread is named after the type: `Calculator-1`, `Calculator-2`, …
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot create a thread.
+    fn start(self) -> ActorRef<Self>
+    where
+        Self: Send,
+    {
+        threading::spawn(ActorRegistry::global(), move || self)
+    }
+
+    /// Like [`start`](Actor::start), but registers the actor in `registry`.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot create a thread.
+    fn start_in(self, registry: &ActorRegistry) -> ActorRef<Self>
+    where
+        Self: Send,
+    {
+        threading::spawn(registry, move || self)
+    }
+
+    /// Builds the actor on its own thread with `factory`, then starts it.
+    ///
+    /// The actor itself need not be `Send`: it may hold `Rc`, `RefCell` or handles bound to
+    /// one thread, since it never leaves the thread it was built on. A panic in `factory` is
+    /// handled like a panic in `on_start`.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot create a thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use pykka::{Actor, Context};
+    ///
+    /// struct Local { shared: Rc<String> } // `Rc` is not `Send`
+    ///
+    /// impl Actor for Local {
+    ///     type Message = ();
+    ///     type Reply = usize;
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, _: ()) -> Result<usize, pykka::Unhandled> {
+    ///         Ok(Rc::strong_count(&self.shared))
+    ///     }
+    /// }
+    ///
+    /// let actor = Local::start_with(|| Local { shared: Rc::new("local".into()) });
+    /// assert_eq!(actor.ask(()).unwrap(), 1);
+    /// actor.stop();
+    /// ```
+    fn start_with<F>(factory: F) -> ActorRef<Self>
+    where
+        F: FnOnce() -> Self + Send + 'static,
+    {
+        threading::spawn(ActorRegistry::global(), factory)
+    }
+
+    /// Like [`start_with`](Actor::start_with), but registers the actor in `registry`.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot create a thread.
+    fn start_with_in<F>(registry: &ActorRegistry, factory: F) -> ActorRef<Self>
+    where
+        F: FnOnce() -> Self + Send + 'static,
+    {
+        threading::spawn(registry, factory)
+    }
+}
+
+/// Returns the short type name of `A`, computed once per type.
+fn type_short_name<A: 'static>() -> &'static str {
+    static CACHE: OnceLock<Mutex<HashMap<TypeId, &'static str>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(TypeId::of::<A>()).or_insert_with(|| short_type_name(std::any::type_name::<A>()))
+}
+
+/// The answer of [`Actor::on_receive`] to a message it does not handle.
+///
+/// Build it with [`Unhandled::of`] so the WARN log shows the message, or with
+/// `Unhandled::default()`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unhandled {
+    message: Option<String>,
+}
+
+impl Unhandled {
+    /// An `Unhandled` that shows `message` (its `Debug` form) in the log.
+    pub fn of(message: &impl fmt::Debug) -> Self {
+        Unhandled { message: Some(format!("{message:?}")) }
+    }
+
+    /// Returns the `Debug` form of the message, if it was given.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(m) => write!(f, "unexpected message {m}"),
+            None => f.write_str("unexpected message"),
+        }
+    }
+}
+
+impl std::error::Error for Unhandled {}
+
+/// What [`Actor::on_failure`] is told about a failure: the panic's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    message: Arc<str>,
+}
+
+impl Failure {
+    pub(crate) fn new(message: Arc<str>) -> Self {
+        Failure { message }
+    }
+
+    /// Returns the panic's message (its `&str` or `String` payload, or a placeholder).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What an actor knows of itself inside its hooks and handlers: its own [`ActorRef`].
+///
+/// Cheap to clone. Use it to stop the actor from inside, or to send messages (or, with
+/// `#[pykka::actor]`, proxy calls) to itself that run after what is already queued.
+pub struct Context<A: Actor> {
+    actor_ref: ActorRef<A>,
+}
+
+impl<A: Actor> Context<A> {
+    pub(crate) fn new(actor_ref: ActorRef<A>) -> Self {
+        Context { actor_ref }
+    }
+
+    /// Returns the actor's own reference.
+    pub fn actor_ref(&self) -> &ActorRef<A> {
+        &self.actor_ref
+    }
+
+    /// Returns the actor's identity (type name and URN).
+    pub fn id(&self) -> &ActorId {
+        self.actor_ref.id()
+    }
+
+    /// Asks the actor to stop, without waiting (Pykka's `Actor.stop()`).
+    ///
+    /// Messages already queued are handled first. Called from `on_start`, it stops the actor
+    /// right after `on_start`, before any message. Calling it several times is harmless.
+    pub fn stop(&self) {
+        self.actor_ref.request_self_stop();
+    }
+
+    /// Returns the context of the actor running on this thread, if it is an `A`.
+    ///
+    /// Useful in helper functions that are not given the context.
+    pub fn current() -> Option<Context<A>> {
+        threading::current_context::<A>()
+    }
+}
+
+impl<A: Actor> Clone for Context<A> {
+    fn clone(&self) -> Self {
+        Context { actor_ref: self.actor_ref.clone() }
+    }
+}
+
+impl<A: Actor> fmt::Debug for Context<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Context({})", self.actor_ref.id())
+    }
+}

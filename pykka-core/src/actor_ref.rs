@@ -1,0 +1,361 @@
+//! [`ActorRef`]: the handle through which everyone else talks to an actor.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
+
+use crate::actor::{Actor, Context};
+use crate::actor_id::ActorId;
+use crate::debug::ActorState;
+use crate::envelope::{Envelope, StopReply};
+use crate::error::{Error, Result};
+use crate::future::{Future, Promise};
+use crate::inbox::{InboxSender, SendError};
+use crate::proxy::Dispatch;
+use crate::registry::ActorRegistry;
+
+/// The state an actor shares with every reference to it.
+pub(crate) struct Cell<A: Actor> {
+    pub(crate) id: ActorId,
+    pub(crate) sender: InboxSender<Envelope<A>>,
+    /// Pykka's "stopped" flag, inverted: false from the moment the actor starts stopping.
+    pub(crate) alive: AtomicBool,
+    /// Set by [`Context::stop`]; read after `on_start`.
+    pub(crate) self_stop: AtomicBool,
+    /// Set when a self-stop could not be queued (full bounded inbox); read after each message.
+    pub(crate) stop_pending: AtomicBool,
+    pub(crate) registry: ActorRegistry,
+    pub(crate) thread: OnceLock<ThreadId>,
+    pub(crate) join: Mutex<Option<JoinHandle<()>>>,
+    /// Resolved by the runtime once the actor has fully stopped.
+    pub(crate) terminated: Future<()>,
+    pub(crate) state: Arc<ActorState>,
+}
+
+/// A reference to a running actor: cheap to clone, `Send + Sync`, usable from any thread.
+///
+/// Refs compare and hash by the actor's URN and display as `Calculator (urn:uuid:…)`.
+///
+/// # Examples
+///
+/// ```
+/// use pykka::{Actor, Context};
+///
+/// struct Adder;
+/// impl Actor for Adder {
+///     type Message = (i32, i32);
+///     type Reply = i32;
+///     fn on_receive(&mut self, _ctx: &Context<Self>, (a, b): (i32, i32)) -> Result<i32, pykka::Unhandled> {
+///         Ok(a + b)
+///     }
+/// }
+///
+/// let adder = Adder.start();
+/// adder.tell((1, 1)).unwrap();                           // fire and forget
+/// assert_eq!(adder.ask((2, 3)).unwrap(), 5);             // wait for the reply
+/// let future = adder.ask_future((4, 5));                 // reply later
+/// assert_eq!(future.get().unwrap(), 9);
+/// assert!(adder.stop());
+/// assert!(!adder.is_alive());
+/// ```
+pub struct ActorRef<A: Actor> {
+    pub(crate) cell: Arc<Cell<A>>,
+}
+
+impl<A: Actor> ActorRef<A> {
+    /// Returns the actor's identity (type name and URN).
+    pub fn id(&self) -> &ActorId {
+        &self.cell.id
+    }
+
+    /// Returns the actor's URN (`urn:uuid:…`).
+    pub fn urn(&self) -> &str {
+        self.cell.id.urn()
+    }
+
+    /// Returns the actor's type name.
+    pub fn name(&self) -> &'static str {
+        self.cell.id.name()
+    }
+
+    /// Returns false from the moment the actor starts stopping.
+    ///
+    /// This follows the stopped flag: a `true` does not promise that the actor will still be
+    /// alive when your next message arrives.
+    pub fn is_alive(&self) -> bool {
+        self.cell.alive.load(Ordering::Acquire)
+    }
+
+    /// Returns how many messages wait in the actor's inbox.
+    pub fn inbox_len(&self) -> usize {
+        self.cell.sender.len()
+    }
+
+    fn dead(&self) -> Error {
+        Error::ActorDead { actor: self.cell.id.clone() }
+    }
+
+    #[inline]
+    fn enqueue(&self, envelope: Envelope<A>) -> Result<()> {
+        self.cell.sender.send(envelope).map_err(|_| self.dead())
+    }
+
+    fn send_until(&self, envelope: Envelope<A>, deadline: Option<Instant>, after: Duration) -> Result<()> {
+        let Some(deadline) = deadline else {
+            return self.enqueue(envelope);
+        };
+        self.cell.sender.send_deadline(envelope, deadline).map_err(|e| match e {
+            SendError::Closed(_) => self.dead(),
+            SendError::Timeout(_) => Error::Timeout { actor: Some(self.cell.id.clone()), after },
+        })
+    }
+
+    /// Sends a message without waiting for a reply.
+    ///
+    /// Never blocks on an unbounded inbox; on a bounded one it waits for room.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor has stopped (or is stopping).
+    #[inline]
+    pub fn tell(&self, message: A::Message) -> Result<()> {
+        if !self.is_alive() {
+            return Err(self.dead());
+        }
+        self.enqueue(Envelope::Tell(message))
+    }
+
+    /// Sends a message and returns a future for the reply, without blocking.
+    ///
+    /// If the actor is dead, the future has already failed with [`Error::ActorDead`]; if it
+    /// stops before handling the message, the future fails with it then.
+    pub fn ask_future(&self, message: A::Message) -> Future<A::Reply> {
+        self.ask_until(message, None, Duration::ZERO).unwrap_or_else(|e| Future::failed_for(e, Some(self.cell.id.clone())))
+    }
+
+    fn ask_until(&self, message: A::Message, deadline: Option<Instant>, after: Duration) -> Result<Future<A::Reply>> {
+        if !self.is_alive() {
+            return Err(self.dead());
+        }
+        let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
+        self.send_until(Envelope::Ask(message, promise), deadline, after)?;
+        Ok(future)
+    }
+
+    /// Sends a message and blocks until the reply arrives.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor is or becomes dead before replying,
+    /// [`Error::Panicked`] if the handler panicked, [`Error::Unhandled`] if `on_receive` did not
+    /// handle the message, [`Error::Deadlock`] if called from the actor's own thread.
+    #[inline]
+    pub fn ask(&self, message: A::Message) -> Result<A::Reply> {
+        self.ask_until(message, None, Duration::ZERO)?.wait()
+    }
+
+    /// Like [`ask`](Self::ask), but gives up after `timeout` (which also bounds the wait for
+    /// room in a bounded inbox).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] if no reply came in time, else as [`ask`](Self::ask).
+    pub fn ask_timeout(&self, message: A::Message, timeout: Duration) -> Result<A::Reply> {
+        let deadline = Instant::now() + timeout;
+        let future = self.ask_until(message, Some(deadline), timeout)?;
+        match future.wait_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Err(Error::Timeout { actor, .. }) => Err(Error::Timeout { actor, after: timeout }),
+            other => other,
+        }
+    }
+
+    /// Runs `f` on the actor's thread, after the messages already queued, and returns a
+    /// future of its result.
+    ///
+    /// A panic in `f` fails the future with [`Error::Panicked`]; the actor keeps running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, Context};
+    ///
+    /// struct Counter(u32);
+    /// impl Actor for Counter { type Message = (); type Reply = (); }
+    ///
+    /// let counter = Counter(0).start();
+    /// counter.tell_with(|c, _ctx| c.0 += 2).unwrap();
+    /// assert_eq!(counter.ask_with(|c, _ctx| c.0).get().unwrap(), 2);
+    /// counter.stop();
+    /// ```
+    pub fn ask_with<R, F>(&self, f: F) -> Future<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut A, &Context<A>) -> R + Send + 'static,
+    {
+        let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
+        let call = move |actor: &mut A, ctx: &Context<A>| {
+            crate::proxy::Reply::ask(promise).run(|| f(actor, ctx));
+        };
+        match self.call("ask_with", Box::new(call)) {
+            Ok(()) => future,
+            Err(e) => Future::failed_for(e, Some(self.cell.id.clone())),
+        }
+    }
+
+    /// Runs `f` on the actor's thread, after the messages already queued, without a reply.
+    ///
+    /// A panic in `f` is a failure of the actor: it calls `on_failure` and stops.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor has stopped.
+    pub fn tell_with<F>(&self, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut A, &Context<A>) + Send + 'static,
+    {
+        self.call("tell_with", Box::new(f))
+    }
+
+    /// Sends a generated proxy message (or any [`Dispatch`] message) to the actor.
+    ///
+    /// The message carries its own [`Reply`](crate::Reply) slot: this is how proxies send
+    /// Pykka's `ProxyCall`, `ProxyGetAttr` and `ProxySetAttr` messages, and how you can send
+    /// them without a proxy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor has stopped; the message's reply slot then fails with
+    /// the same error.
+    pub fn send<M: Dispatch<A>>(&self, message: M) -> Result<()> {
+        let label = message.label();
+        self.call(label, Box::new(move |actor: &mut A, _ctx: &Context<A>| message.dispatch(actor)))
+    }
+
+    /// Queues a closure to run on the actor. A panic that escapes it is a failure.
+    #[doc(hidden)]
+    pub fn call(&self, label: &'static str, f: Box<dyn FnOnce(&mut A, &Context<A>) + Send>) -> Result<()> {
+        if !self.is_alive() {
+            return Err(self.dead());
+        }
+        self.enqueue(Envelope::Call { label, f })
+    }
+
+    /// Asks the actor to stop and waits until it has.
+    ///
+    /// Messages queued before the stop are handled first; later ones are answered with
+    /// [`Error::ActorDead`]. Returns true if the actor was alive or already stopping, false if
+    /// it was already dead. Called from the actor's own thread it cannot wait for itself: it
+    /// queues the stop (like [`Context::stop`]) and returns true.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use pykka::{Actor, Context};
+    /// # struct Idle;
+    /// # impl Actor for Idle { type Message = (); type Reply = (); }
+    /// let actor = Idle.start();
+    /// assert!(actor.stop());
+    /// assert!(!actor.stop()); // already dead
+    /// ```
+    pub fn stop(&self) -> bool {
+        if self.on_own_thread() {
+            self.request_self_stop();
+            return true;
+        }
+        let stopped = self.stop_future().wait().unwrap_or(false);
+        if stopped {
+            self.join_thread();
+        }
+        stopped
+    }
+
+    /// Like [`stop`](Self::stop), but waits at most `timeout` for the actor to stop.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] if the actor did not stop in time (it still stops later).
+    pub fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
+        if self.on_own_thread() {
+            self.request_self_stop();
+            return Ok(true);
+        }
+        let future = self.stop_future();
+        let stopped = future.get_timeout(timeout)?;
+        if stopped {
+            self.join_thread();
+        }
+        Ok(stopped)
+    }
+
+    /// Asks the actor to stop and returns a future of [`stop`](Self::stop)'s answer, without
+    /// waiting.
+    pub fn stop_future(&self) -> Future<bool> {
+        let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
+        match self.cell.sender.send(Envelope::Stop(Some(StopReply::new(promise)))) {
+            Ok(()) => future,
+            Err(_) => Future::ready(false),
+        }
+    }
+
+    /// Waits until the actor has stopped, whoever stopped it.
+    pub fn join(&self) {
+        let _ = self.cell.terminated.get();
+        self.join_thread();
+    }
+
+    fn join_thread(&self) {
+        let handle = self.cell.join.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(handle) = handle {
+            if std::thread::current().id() != handle.thread().id() {
+                let _ = handle.join();
+            }
+        }
+    }
+
+    pub(crate) fn on_own_thread(&self) -> bool {
+        self.cell.thread.get() == Some(&std::thread::current().id())
+    }
+
+    /// Queues a stop without a reply slot, or flags it if a bounded inbox is full.
+    pub(crate) fn request_self_stop(&self) {
+        self.cell.self_stop.store(true, Ordering::Release);
+        if let Err(SendError::Timeout(_)) = self.cell.sender.try_send(Envelope::Stop(None)) {
+            self.cell.stop_pending.store(true, Ordering::Release);
+        }
+    }
+}
+
+impl<A: Actor> Clone for ActorRef<A> {
+    fn clone(&self) -> Self {
+        ActorRef { cell: self.cell.clone() }
+    }
+}
+
+impl<A: Actor> PartialEq for ActorRef<A> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cell.id == other.cell.id
+    }
+}
+
+impl<A: Actor> Eq for ActorRef<A> {}
+
+impl<A: Actor> Hash for ActorRef<A> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cell.id.hash(state);
+    }
+}
+
+impl<A: Actor> fmt::Display for ActorRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.cell.id, f)
+    }
+}
+
+impl<A: Actor> fmt::Debug for ActorRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<ActorRef for {}>", self.cell.id)
+    }
+}

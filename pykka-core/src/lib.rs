@@ -1,0 +1,43 @@
+//! The runtime behind [`pykka`](https://docs.rs/pykka): thread-per-actor actors, their
+//! references, futures and registry.
+//!
+//! Depend on the `pykka` crate, which re-exports everything here together with the
+//! `#[actor]` and `#[traversable]` macros.
+//!
+//! ```
+//! use pykka::{Actor, Context};
+//!
+//! struct Doubler;
+//! impl Actor for Doubler {
+//!     type Message = u64;
+//!     type Reply = u64;
+//!     fn on_receive(&mut self, _ctx: &Context<Self>, n: u64) -> Result<u64, pykka::Unhandled> {
+//!         Ok(n * 2)
+//!     }
+//! }
+//!
+//! let doubler = Doubler.start();
+//! assert_eq!(doubler.ask(21).unwrap(), 42);
+//! doubler.stop();
+//! ```
+
+mod actor;
+mod actor_id;
+mod actor_ref;
+pub mod debug;
+mod envelope;
+mod error;
+mod future;
+mod inbox;
+mod lifecycle;
+mod proxy;
+mod registry;
+mod threading;
+
+pub use crate::actor::{Actor, Context, Failure, Unhandled};
+pub use crate::actor_id::ActorId;
+pub use crate::actor_ref::ActorRef;
+pub use crate::error::{Error, Result};
+pub use crate::future::{Future, FutureAwait, Promise, get_all};
+pub use crate::proxy::{Dispatch, Reply};
+pub use crate::registry::{ActorRegistry, AnyActorRef};

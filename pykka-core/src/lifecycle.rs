@@ -1,0 +1,183 @@
+//! The actor's life, independent of what drives it: start, handle one envelope, stop, fail.
+//!
+//! This is the runtime seam. [`crate::threading`] drives a `Lifecycle` from a dedicated OS
+//! thread; a pooled M:N runtime would drive the same `Lifecycle` from worker threads, one
+//! envelope at a time, without changing the public API.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crate::actor::{Actor, Context, Failure};
+use crate::envelope::{Envelope, StopReply};
+use crate::error::Error;
+use crate::threading::panic_message;
+
+/// What the driver should do after an envelope.
+pub(crate) enum Flow {
+    /// Take the next envelope.
+    Continue,
+    /// Stop normally; the reply (if any) is answered once the actor has stopped.
+    Stop(Option<StopReply>),
+    /// A failure nobody could be told about: stop through `on_failure`.
+    Failed(Arc<str>),
+}
+
+/// A started actor and its context.
+pub(crate) struct Lifecycle<A: Actor> {
+    actor: Option<A>,
+    ctx: Context<A>,
+}
+
+impl<A: Actor> Lifecycle<A> {
+    /// Builds the actor and runs `on_start`. Returns `None` if either panicked (the actor is
+    /// then already dead and unregistered), else the lifecycle and whether `on_start` asked to
+    /// stop.
+    pub(crate) fn start(ctx: Context<A>, factory: impl FnOnce() -> A) -> Option<(Self, bool)> {
+        tracing::debug!(target: "pykka", actor = %ctx.id(), "Starting {}", ctx.id());
+        let mut actor = match catch_unwind(AssertUnwindSafe(factory)) {
+            Ok(actor) => actor,
+            Err(payload) => {
+                log_unhandled(&ctx, &panic_message(payload.as_ref()));
+                mark_dead(&ctx);
+                log_stopped(&ctx);
+                return None;
+            }
+        };
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_start(&ctx))) {
+            log_unhandled(&ctx, &panic_message(payload.as_ref()));
+            mark_dead(&ctx);
+            drop(actor);
+            log_stopped(&ctx);
+            return None;
+        }
+        let stop_now = ctx.actor_ref().cell.self_stop.load(Ordering::Acquire);
+        Some((Lifecycle { actor: Some(actor), ctx }, stop_now))
+    }
+
+    /// Handles one envelope.
+    #[inline]
+    pub(crate) fn handle(&mut self, envelope: Envelope<A>) -> Flow {
+        let Some(actor) = self.actor.as_mut() else {
+            return Flow::Stop(None);
+        };
+        let ctx = &self.ctx;
+        let state = &ctx.actor_ref().cell.state;
+        let flow = match envelope {
+            Envelope::Tell(message) => {
+                state.receiving();
+                match catch_unwind(AssertUnwindSafe(|| actor.on_receive(ctx, message))) {
+                    Ok(Ok(_)) => Flow::Continue,
+                    Ok(Err(unhandled)) => {
+                        log_unexpected(ctx, &unhandled);
+                        Flow::Continue
+                    }
+                    Err(payload) => Flow::Failed(panic_message(payload.as_ref())),
+                }
+            }
+            Envelope::Ask(message, promise) => {
+                state.receiving();
+                match catch_unwind(AssertUnwindSafe(|| actor.on_receive(ctx, message))) {
+                    Ok(Ok(reply)) => promise.set(reply),
+                    Ok(Err(unhandled)) => {
+                        log_unexpected(ctx, &unhandled);
+                        promise.set_error(Error::Unhandled { actor: ctx.id().clone() });
+                    }
+                    Err(payload) => {
+                        let message = panic_message(payload.as_ref());
+                        let actor = ctx.id().clone();
+                        tracing::info!(
+                            target: "pykka",
+                            actor = %actor,
+                            error = %message,
+                            "Exception returned from {actor} to caller: {message}"
+                        );
+                        promise.set_error(Error::Panicked { actor, message });
+                    }
+                }
+                Flow::Continue
+            }
+            Envelope::Call { label, f } => {
+                state.calling(label);
+                match catch_unwind(AssertUnwindSafe(|| f(actor, ctx))) {
+                    Ok(()) => Flow::Continue,
+                    Err(payload) => Flow::Failed(panic_message(payload.as_ref())),
+                }
+            }
+            Envelope::Stop(reply) => return Flow::Stop(reply),
+        };
+        state.idle();
+        if matches!(flow, Flow::Continue) && ctx.actor_ref().cell.stop_pending.load(Ordering::Acquire) {
+            return Flow::Stop(None);
+        }
+        flow
+    }
+
+    /// Stops normally: marks the actor dead, unregisters it, runs `on_stop`.
+    pub(crate) fn stop(&mut self) {
+        let ctx = &self.ctx;
+        ctx.actor_ref().cell.state.stopping();
+        mark_dead(ctx);
+        if let Some(actor) = self.actor.as_mut() {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_stop(ctx))) {
+                log_unhandled(ctx, &panic_message(payload.as_ref()));
+            }
+        }
+        self.finish();
+    }
+
+    /// Stops after a failure: logs it, marks the actor dead, unregisters it, runs
+    /// `on_failure`.
+    pub(crate) fn fail(&mut self, message: &Arc<str>) {
+        let ctx = &self.ctx;
+        ctx.actor_ref().cell.state.stopping();
+        log_unhandled(ctx, message);
+        mark_dead(ctx);
+        if let Some(actor) = self.actor.as_mut() {
+            let failure = Failure::new(message.clone());
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_failure(ctx, &failure))) {
+                log_unhandled(ctx, &panic_message(payload.as_ref()));
+            }
+        }
+        self.finish();
+    }
+
+    /// Drops the actor's state on its own thread and logs the stop.
+    fn finish(&mut self) {
+        let actor = self.actor.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(actor))) {
+            log_unhandled(&self.ctx, &panic_message(payload.as_ref()));
+        }
+        log_stopped(&self.ctx);
+    }
+}
+
+fn mark_dead<A: Actor>(ctx: &Context<A>) {
+    let actor_ref = ctx.actor_ref();
+    actor_ref.cell.alive.store(false, Ordering::Release);
+    actor_ref.cell.registry.unregister(actor_ref);
+}
+
+fn log_stopped<A: Actor>(ctx: &Context<A>) {
+    tracing::debug!(target: "pykka", actor = %ctx.id(), "Stopped {}", ctx.id());
+}
+
+fn log_unhandled<A: Actor>(ctx: &Context<A>, message: &str) {
+    tracing::error!(
+        target: "pykka",
+        actor = %ctx.id(),
+        error = %message,
+        "Unhandled exception in {}: {message}",
+        ctx.id()
+    );
+}
+
+fn log_unexpected<A: Actor>(ctx: &Context<A>, unhandled: &crate::actor::Unhandled) {
+    let message = unhandled.message().unwrap_or("<not shown>");
+    tracing::warn!(
+        target: "pykka",
+        actor = %ctx.id(),
+        "Unexpected message received by {}: {message}",
+        ctx.id()
+    );
+}
