@@ -1,0 +1,8 @@
+//! The integration tests of pykka: one binary, one module per topic.
+//!
+//! Each module names the behaviours of `shared/reference/pykka-behaviors.md` (B001-B146) that
+//! it covers, and each test carries its B-number.
+
+#![allow(missing_docs, unreachable_pub, reason = "test code")]
+
+mod support;
