@@ -39,5 +39,14 @@ pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
 pub use crate::error::{Error, Result};
 pub use crate::future::{Future, FutureAwait, Promise, get_all};
-pub use crate::proxy::{Dispatch, Reply};
+pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
+
+/// Items used by the code `#[pykka::actor]` and `#[pykka::traversable]` generate. Not public
+/// API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::proxy::{
+        HasMethods, ProxyBase, ProxyStruct, SendArg, assert_proxy_struct, assert_send_arg, current_context,
+    };
+}
 pub use crate::registry::{ActorRegistry, AnyActorRef};

@@ -1,1 +1,113 @@
-//! Macros.
+//! The `#[actor]` and `#[traversable]` attribute macros of pykka; use them through the
+//! `pykka` crate.
+//!
+//! # `#[actor]`
+//!
+//! Put it on an actor's struct **and** on one inherent `impl` block of it (which may be
+//! empty). Next to your code it generates, for `struct Calculator`:
+//!
+//! - `CalculatorProxy`: the typed proxy, from [`ActorRef::proxy`]. Every `pub fn` of the impl
+//!   block taking `&self` or `&mut self` becomes a proxy method with the same name, arguments
+//!   and docs, returning `Future<R>` (ask semantics). Every `pub` field `x` gets `x()` (a
+//!   `Future` of a clone of its value) and `set_x(v)` (a `Future<()>` set once written).
+//!   `proxy.defer()` gives `CalculatorDefer`, the same methods and setters without a reply
+//!   (Pykka's `defer`, tell semantics).
+//! - `CalculatorMessage` (fields and a `Call` variant) and `CalculatorCall` (one variant per
+//!   method): the messages the proxy sends (Pykka's `ProxyGetAttr`, `ProxySetAttr`,
+//!   `ProxyCall`), which you can also [`send`](pykka::ActorRef::send) yourself.
+//!
+//! Private methods and fields are not exposed; associated functions without `self` are left
+//! alone. A method may take a `&Context<Self>` argument anywhere in its list: the proxy does
+//! not show it, and the runtime passes the actor's context. Mark a `pub` field
+//! `#[traversable]` to reach it through a nested proxy (`proxy.playback().play()`), whose type
+//! carries `#[pykka::traversable]`.
+//!
+//! ```
+//! use pykka::{actor, Actor};
+//!
+//! #[actor]
+//! pub struct Calculator {
+//!     /// The running total.
+//!     pub total: i64,
+//! }
+//!
+//! impl Actor for Calculator {
+//!     type Message = ();
+//!     type Reply = ();
+//! }
+//!
+//! #[actor]
+//! impl Calculator {
+//!     /// Adds `x` to the total and returns the new total.
+//!     pub fn add(&mut self, x: i64) -> i64 {
+//!         self.total += x;
+//!         self.total
+//!     }
+//! }
+//!
+//! let proxy = Calculator { total: 0 }.start().proxy().unwrap();
+//! assert_eq!(proxy.add(2).get().unwrap(), 2);
+//! proxy.defer().add(3).unwrap();
+//! assert_eq!(proxy.total().get().unwrap(), 5);
+//! proxy.set_total(10).get().unwrap();
+//! assert_eq!(proxy.add(1).get().unwrap(), 11);
+//! proxy.actor_ref().stop();
+//! ```
+//!
+//! What it expands to, in outline:
+//!
+//! ```text
+//! pub struct CalculatorProxy { base: ProxyBase<Calculator, Calculator> }   // + Defer twin
+//! pub enum CalculatorMessage { Call(CalculatorCall), GetTotal { reply }, SetTotal { value, reply } }
+//! pub enum CalculatorCall { Add { x: i64, reply: Reply<i64> } }
+//! impl Dispatch<Calculator> for CalculatorMessage / CalculatorCall { ... }
+//! impl CalculatorProxy { pub fn add(&self, x: i64) -> Future<i64>; pub fn total(&self) -> Future<i64>; ... }
+//! impl Proxied for Calculator { type Proxy = CalculatorProxy; }
+//! ```
+//!
+//! Not supported, each a compile error at your code: generic methods, `async fn`, `unsafe fn`,
+//! `self` by value, reference or `impl Trait` arguments and return types, argument types that
+//! are not `Send`, and the attribute on an enum, trait or function.
+//!
+//! ```compile_fail
+//! #[pykka::actor]
+//! pub struct Bad;
+//! impl pykka::Actor for Bad { type Message = (); type Reply = (); }
+//! #[pykka::actor]
+//! impl Bad {
+//!     pub fn borrow(&self, s: &str) {} // error: arguments cross threads; use an owned type
+//! }
+//! ```
+//!
+//! # `#[traversable]`
+//!
+//! Put it on a type and its `impl` block to make its `pub` methods and fields reachable from
+//! an actor's proxy through a `#[traversable]` field; it generates `PlaybackProxy<A>` (for a
+//! path inside actor `A`), `PlaybackMessage`, `PlaybackCall` and `PlaybackDefer<A>`. Traversable
+//! types cannot be generic, and their methods cannot take a `&Context`.
+//!
+//! [`ActorRef::proxy`]: pykka::ActorRef::proxy
+
+mod args;
+mod ast;
+mod check;
+mod codegen;
+mod ctxt;
+mod expand;
+mod names;
+
+use proc_macro::TokenStream;
+
+use crate::ast::Kind;
+
+/// Generates the typed proxy and message enums of an actor; see the [crate docs](crate).
+#[proc_macro_attribute]
+pub fn actor(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::expand(Kind::Actor, args.into(), input.into()).into()
+}
+
+/// Makes a type reachable through nested proxies; see the [crate docs](crate).
+#[proc_macro_attribute]
+pub fn traversable(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::expand(Kind::Traversable, args.into(), input.into()).into()
+}

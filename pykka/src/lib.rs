@@ -3,5 +3,13 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Context, Dispatch, Error, Failure, Future,
-    FutureAwait, Promise, Reply, Result, Unhandled, debug, get_all,
+    FutureAwait, Promise, Proxied, Reply, Result, Traversable, Unhandled, debug, get_all,
 };
+#[cfg(feature = "macros")]
+pub use pykka_macros::{actor, traversable};
+
+/// Items used by the code `#[actor]` and `#[traversable]` generate. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use pykka_core::__private::*;
+}

@@ -1,0 +1,75 @@
+//! Nested proxies: accessors for `#[traversable]` fields and the `Traversable` impl.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::Field;
+use crate::codegen::{Shape, docs};
+use crate::names;
+
+/// `proxy.field()` returning the field's nested proxy, for every `#[traversable]` field.
+pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Field<'_>]) -> TokenStream {
+    if fields.is_empty() {
+        return TokenStream::new();
+    }
+    let proxy = names::proxy(ident);
+    let self_ty = &shape.self_ty;
+    let root = &shape.root_ty;
+    let generics = shape.proxy_generics();
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let accessors = fields.iter().map(|f| {
+        let name = &f.ident;
+        let ty = f.ty;
+        let label = names::unraw(name);
+        let field_docs = docs(&f.docs);
+        let doc = format!("Returns a proxy to the traversable field `{label}`: its methods and fields run on the actor's thread.");
+        let traversable = quote_spanned!(ty.span()=> <#ty as ::pykka::Traversable>);
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #field_docs
+            pub fn #name(&self) -> #traversable::Proxy<#root> {
+                #traversable::proxy_from(self.base.nested(#label, |t: &mut #self_ty| &mut t.#name))
+            }
+        }
+    });
+    quote! {
+        impl #impl_generics #proxy #ty_generics #where_clause {
+            #(#accessors)*
+        }
+    }
+}
+
+/// `impl Traversable for T`, which names the nested proxy type.
+pub(crate) fn traversable_impl(ident: &syn::Ident) -> TokenStream {
+    let proxy = names::proxy(ident);
+    quote! {
+        #[automatically_derived]
+        impl ::pykka::Traversable for #ident {
+            type Proxy<A: ::pykka::Actor> = #proxy<A>;
+
+            fn proxy_from<A: ::pykka::Actor>(base: ::pykka::__private::ProxyBase<A, Self>) -> #proxy<A> {
+                #proxy { base }
+            }
+        }
+    }
+}
+
+/// `impl Proxied for T`, which lets `actor_ref.proxy()` build the actor's proxy.
+pub(crate) fn proxied_impl(shape: &Shape, ident: &syn::Ident) -> TokenStream {
+    let proxy = names::proxy(ident);
+    let self_ty = &shape.self_ty;
+    let generics = shape.proxy_generics();
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::pykka::Proxied for #self_ty #where_clause {
+            type Proxy = #proxy #ty_generics;
+
+            fn proxy_from(base: ::pykka::__private::ProxyBase<Self, Self>) -> Self::Proxy {
+                #proxy { base }
+            }
+        }
+    }
+}
