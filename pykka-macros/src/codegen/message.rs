@@ -17,6 +17,7 @@ pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibilit
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut labels = Vec::new();
+    let mut debug_arms = Vec::new();
     for f in fields {
         let (get, set) = names::field_variants(&f.ident);
         let name = &f.ident;
@@ -44,6 +45,8 @@ pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibilit
             Self::#set { value, reply } => reply.run(|| __pykka_target.#name = value),
         });
         labels.push(quote!(Self::#get { .. } | Self::#set { .. } => #label,));
+        let (get_s, set_s) = (get.to_string(), set.to_string());
+        debug_arms.push(quote!(Self::#get { .. } => #get_s, Self::#set { .. } => #set_s,));
     }
     let doc = format!(
         "The messages that read and write the fields of [`{ident}`] or call its methods; \
@@ -87,6 +90,18 @@ pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibilit
                 }
             }
         }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #message #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let variant: &'static str = match self {
+                    Self::Call(_) => "Call",
+                    #(#debug_arms)*
+                    #phantom_ref_arm
+                };
+                ::core::write!(f, "{}::{}", ::core::stringify!(#message), variant)
+            }
+        }
     }
 }
 
@@ -98,6 +113,7 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut labels = Vec::new();
+    let mut debug_arms = Vec::new();
     for m in methods {
         let variant = names::method_variant(&m.ident);
         let name = &m.ident;
@@ -139,6 +155,8 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
             Self::#variant { #(#bindings,)* reply } => reply.run(|| #invoke),
         });
         labels.push(quote!(Self::#variant { .. } => #label,));
+        let variant_s = variant.to_string();
+        debug_arms.push(quote!(Self::#variant { .. } => #variant_s,));
     }
     let doc = format!(
         "The method calls of [`{ident}`], one variant per proxied method (Pykka's `ProxyCall`); \
@@ -180,6 +198,17 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
                     #(#labels)*
                     #phantom_arm_
                 }
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #call #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let variant: &'static str = match *self {
+                    #(#debug_arms)*
+                    #phantom_arm_
+                };
+                ::core::write!(f, "{}::{}", ::core::stringify!(#call), variant)
             }
         }
     }
