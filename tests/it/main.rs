@@ -6,3 +6,5 @@
 #![allow(missing_docs, unreachable_pub, reason = "test code")]
 
 mod support;
+mod proxy;
+mod traversable;
