@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::actor::{Actor, Context};
 use crate::actor_id::ActorId;
 use crate::debug::ActorState;
-use crate::envelope::{Envelope, StopReply};
+use crate::envelope::{CallFn, Envelope, StopReply};
 use crate::error::{Error, Result};
 use crate::future::{Future, Promise};
 use crate::inbox::{InboxSender, SendError};
@@ -236,7 +236,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// Queues a closure to run on the actor. A panic that escapes it is a failure.
     #[doc(hidden)]
-    pub fn call(&self, label: &'static str, f: Box<dyn FnOnce(&mut A, &Context<A>) + Send>) -> Result<()> {
+    pub fn call(&self, label: &'static str, f: CallFn<A>) -> Result<()> {
         if !self.is_alive() {
             return Err(self.dead());
         }
@@ -308,10 +308,10 @@ impl<A: Actor> ActorRef<A> {
 
     fn join_thread(&self) {
         let handle = self.cell.join.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        if let Some(handle) = handle {
-            if std::thread::current().id() != handle.thread().id() {
-                let _ = handle.join();
-            }
+        if let Some(handle) = handle
+            && std::thread::current().id() != handle.thread().id()
+        {
+            let _ = handle.join();
         }
     }
 

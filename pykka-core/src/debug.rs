@@ -148,10 +148,10 @@ pub(crate) fn enter_blocked(fulfiller: Option<&ActorId>) -> Result<BlockedGuard>
     }
     *lock(&me.blocked) = Some(Blocked { on: fulfiller.cloned(), since: Instant::now() });
     let guard = BlockedGuard(Some(me.clone()));
-    if me.detection_on() {
-        if let Some(cycle) = cycle_from(&me.id) {
-            return Err(Error::Deadlock { cycle });
-        }
+    if me.detection_on()
+        && let Some(cycle) = cycle_from(&me.id)
+    {
+        return Err(Error::Deadlock { cycle });
     }
     Ok(guard)
 }

@@ -118,10 +118,10 @@ impl<A: Actor> Lifecycle<A> {
         let ctx = &self.ctx;
         ctx.actor_ref().cell.state.stopping();
         mark_dead(ctx);
-        if let Some(actor) = self.actor.as_mut() {
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_stop(ctx))) {
-                log_unhandled(ctx, &panic_message(payload.as_ref()));
-            }
+        if let Some(actor) = self.actor.as_mut()
+            && let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_stop(ctx)))
+        {
+            log_unhandled(ctx, &panic_message(payload.as_ref()));
         }
         self.finish();
     }
