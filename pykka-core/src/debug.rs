@@ -68,21 +68,23 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl ActorState {
+    /// Creates the record and enters it in the table, so settings apply from the start.
     pub(crate) fn new(id: ActorId) -> Arc<Self> {
-        Arc::new(ActorState {
+        let state = Arc::new(ActorState {
             id,
             thread: Mutex::new(None),
             activity: AtomicU8::new(STARTING),
             handling: Mutex::new(Handling { label: "on_start", since: Some(Instant::now()) }),
             blocked: Mutex::new(None),
             detection: AtomicU8::new(INHERIT),
-        })
+        });
+        lock(table()).insert(state.id.clone(), state.clone());
+        state
     }
 
-    /// Enters the table and becomes this thread's current actor.
+    /// Becomes this thread's current actor.
     pub(crate) fn attach(self: &Arc<Self>) {
         *lock(&self.thread) = std::thread::current().name().map(str::to_owned);
-        lock(table()).insert(self.id.clone(), self.clone());
         CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
     }
 
@@ -125,8 +127,30 @@ impl ActorState {
     }
 }
 
+/// How often a blocked actor with detection on looks for a cycle again, so that turning
+/// detection on also ends deadlocks that formed before.
+pub(crate) const RECHECK: Duration = Duration::from_millis(100);
+
 /// Clears the current actor's "blocked" record when the blocking `get` returns.
 pub(crate) struct BlockedGuard(Option<Arc<ActorState>>);
+
+impl BlockedGuard {
+    /// True if the blocked thread is an actor, which should re-check for cycles while parked.
+    pub(crate) fn is_actor(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Fails if detection is on for this actor and it is now part of a cycle.
+    pub(crate) fn recheck(&self) -> Result<()> {
+        if let Some(me) = &self.0
+            && me.detection_on()
+            && let Some(cycle) = cycle_from(&me.id)
+        {
+            return Err(Error::Deadlock { cycle });
+        }
+        Ok(())
+    }
+}
 
 impl Drop for BlockedGuard {
     fn drop(&mut self) {
@@ -178,7 +202,8 @@ fn cycle_from(start: &ActorId) -> Option<Vec<ActorId>> {
 ///
 /// With detection on, an actor whose blocking [`get`](crate::Future::get) would close a cycle
 /// of actors waiting on each other gets [`Error::Deadlock`] naming the cycle instead of
-/// hanging. Off by default. Blocking on a reply from the actor's own thread is always an
+/// hanging. Actors already deadlocked when detection is turned on find out within 100 ms.
+/// Off by default. Blocking on a reply from the actor's own thread is always an
 /// error, whatever this setting.
 pub fn set_deadlock_detection(on: bool) {
     DETECTION.store(on, Ordering::Relaxed);
@@ -322,4 +347,48 @@ pub fn find_deadlocks() -> Vec<Vec<ActorId>> {
         }
     }
     cycles
+}
+
+/// A running SIGUSR1 handler, from [`install_signal_handler`].
+#[cfg(unix)]
+#[derive(Debug)]
+pub struct SignalHandler {
+    handle: signal_hook::iterator::Handle,
+}
+
+#[cfg(unix)]
+impl SignalHandler {
+    /// Stops handling the signal; its thread ends.
+    pub fn close(&self) {
+        self.handle.close();
+    }
+}
+
+/// Logs [`actor_states`] (with [`log_actor_states`]) every time the process gets SIGUSR1, as
+/// Pykka's `log_thread_tracebacks` registered as a signal handler does.
+///
+/// The work runs on a dedicated thread named `pykka-debug-signal`, not in the signal handler,
+/// so unlike in Python the main thread may block freely. Then, when the program hangs:
+/// `kill -SIGUSR1 <pid>`.
+///
+/// # Errors
+///
+/// The operating system's error if the handler cannot be registered or the thread started.
+///
+/// # Examples
+///
+/// ```
+/// let handler = pykka::debug::install_signal_handler().unwrap();
+/// handler.close();
+/// ```
+#[cfg(unix)]
+pub fn install_signal_handler() -> std::io::Result<SignalHandler> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGUSR1])?;
+    let handle = signals.handle();
+    std::thread::Builder::new().name("pykka-debug-signal".into()).spawn(move || {
+        for _ in signals.forever() {
+            log_actor_states();
+        }
+    })?;
+    Ok(SignalHandler { handle })
 }

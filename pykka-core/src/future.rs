@@ -133,28 +133,33 @@ impl<T> Shared<T> {
         if self.is_set() {
             return Ok(());
         }
-        let _blocked = debug::enter_blocked(self.fulfiller.as_ref())?;
+        let blocked = debug::enter_blocked(self.fulfiller.as_ref())?;
+        // An actor thread parks in slices, looking for a deadlock cycle between them; any
+        // other thread parks until the value or the deadline.
+        let slice = blocked.is_actor().then_some(debug::RECHECK);
         let mut slot = self.lock();
         while slot.value.is_none() && !slot.taken {
-            slot.parked += 1;
-            match deadline {
-                None => {
-                    slot = self.cond.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner);
-                }
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        slot.parked -= 1;
-                        return Err(Error::Timeout { actor: self.fulfiller.clone(), after: waited });
-                    }
-                    slot = self
-                        .cond
-                        .wait_timeout(slot, deadline - now)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .0;
-                }
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
+                return Err(Error::Timeout { actor: self.fulfiller.clone(), after: waited });
             }
+            let park_for = match (deadline, slice) {
+                (None, None) => None,
+                (Some(d), None) => Some(d - now),
+                (None, Some(s)) => Some(s),
+                (Some(d), Some(s)) => Some(s.min(d - now)),
+            };
+            slot.parked += 1;
+            slot = match park_for {
+                None => self.cond.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(t) => self.cond.wait_timeout(slot, t).unwrap_or_else(std::sync::PoisonError::into_inner).0,
+            };
             slot.parked -= 1;
+            if slot.value.is_none() && !slot.taken && slice.is_some() {
+                drop(slot);
+                blocked.recheck()?;
+                slot = self.lock();
+            }
         }
         Ok(())
     }

@@ -5,6 +5,12 @@
 
 #![allow(missing_docs, unreachable_pub, reason = "test code")]
 
+mod actor;
+mod actor_ref;
+mod future;
+mod logging;
+mod races;
+mod registry;
 mod support;
-mod proxy;
-mod traversable;
+mod threading;
+mod debug;
