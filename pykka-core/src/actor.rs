@@ -110,11 +110,7 @@ pub trait Actor: Sized + 'static {
     /// # Errors
     ///
     /// [`Unhandled`] when the message was not expected.
-    fn on_receive(
-        &mut self,
-        ctx: &Context<Self>,
-        message: Self::Message,
-    ) -> Result<Self::Reply, Unhandled> {
+    fn on_receive(&mut self, ctx: &Context<Self>, message: Self::Message) -> Result<Self::Reply, Unhandled> {
         let _ = ctx;
         Err(Unhandled::of(&message))
     }
@@ -200,7 +196,8 @@ fn type_short_name<A: 'static>() -> &'static str {
     static CACHE: OnceLock<Mutex<HashMap<TypeId, &'static str>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.entry(TypeId::of::<A>()).or_insert_with(|| short_type_name(std::any::type_name::<A>()))
+    map.entry(TypeId::of::<A>())
+        .or_insert_with(|| short_type_name(std::any::type_name::<A>()))
 }
 
 /// The answer of [`Actor::on_receive`] to a message it does not handle.
@@ -215,7 +212,9 @@ pub struct Unhandled {
 impl Unhandled {
     /// An `Unhandled` that shows `message` (its `Debug` form) in the log.
     pub fn of(message: &impl fmt::Debug) -> Self {
-        Unhandled { message: Some(format!("{message:?}")) }
+        Unhandled {
+            message: Some(format!("{message:?}")),
+        }
     }
 
     /// Returns the `Debug` form of the message, if it was given.
@@ -299,7 +298,9 @@ impl<A: Actor> Context<A> {
 
 impl<A: Actor> Clone for Context<A> {
     fn clone(&self) -> Self {
-        Context { actor_ref: self.actor_ref.clone() }
+        Context {
+            actor_ref: self.actor_ref.clone(),
+        }
     }
 }
 

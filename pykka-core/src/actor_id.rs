@@ -20,7 +20,9 @@ struct IdInner {
 impl ActorId {
     pub(crate) fn new(name: &'static str) -> Self {
         let urn = format!("urn:uuid:{}", uuid::Uuid::new_v4());
-        ActorId { inner: Arc::new(IdInner { name, urn }) }
+        ActorId {
+            inner: Arc::new(IdInner { name, urn }),
+        }
     }
 
     /// Returns the actor's type name, e.g. `"Calculator"`.

@@ -95,7 +95,9 @@ impl<A: Actor> ActorRef<A> {
     }
 
     fn dead(&self) -> Error {
-        Error::ActorDead { actor: self.cell.id.clone() }
+        Error::ActorDead {
+            actor: self.cell.id.clone(),
+        }
     }
 
     #[inline]
@@ -109,7 +111,10 @@ impl<A: Actor> ActorRef<A> {
         };
         self.cell.sender.send_deadline(envelope, deadline).map_err(|e| match e {
             SendError::Closed(_) => self.dead(),
-            SendError::Timeout(_) => Error::Timeout { actor: Some(self.cell.id.clone()), after },
+            SendError::Timeout(_) => Error::Timeout {
+                actor: Some(self.cell.id.clone()),
+                after,
+            },
         })
     }
 
@@ -133,7 +138,8 @@ impl<A: Actor> ActorRef<A> {
     /// If the actor is dead, the future has already failed with [`Error::ActorDead`]; if it
     /// stops before handling the message, the future fails with it then.
     pub fn ask_future(&self, message: A::Message) -> Future<A::Reply> {
-        self.ask_until(message, None, Duration::ZERO).unwrap_or_else(|e| Future::failed_for(e, Some(self.cell.id.clone())))
+        self.ask_until(message, None, Duration::ZERO)
+            .unwrap_or_else(|e| Future::failed_for(e, Some(self.cell.id.clone())))
     }
 
     fn ask_until(&self, message: A::Message, deadline: Option<Instant>, after: Duration) -> Result<Future<A::Reply>> {
@@ -231,7 +237,10 @@ impl<A: Actor> ActorRef<A> {
     /// the same error.
     pub fn send<M: Dispatch<A>>(&self, message: M) -> Result<()> {
         let label = message.label();
-        self.call(label, Box::new(move |actor: &mut A, _ctx: &Context<A>| message.dispatch(actor)))
+        self.call(
+            label,
+            Box::new(move |actor: &mut A, _ctx: &Context<A>| message.dispatch(actor)),
+        )
     }
 
     /// Queues a closure to run on the actor. A panic that escapes it is a failure.
@@ -307,7 +316,12 @@ impl<A: Actor> ActorRef<A> {
     }
 
     fn join_thread(&self) {
-        let handle = self.cell.join.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let handle = self
+            .cell
+            .join
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         if let Some(handle) = handle
             && std::thread::current().id() != handle.thread().id()
         {
@@ -330,7 +344,9 @@ impl<A: Actor> ActorRef<A> {
 
 impl<A: Actor> Clone for ActorRef<A> {
     fn clone(&self) -> Self {
-        ActorRef { cell: self.cell.clone() }
+        ActorRef {
+            cell: self.cell.clone(),
+        }
     }
 }
 

@@ -74,7 +74,10 @@ impl ActorState {
             id,
             thread: Mutex::new(None),
             activity: AtomicU8::new(STARTING),
-            handling: Mutex::new(Handling { label: "on_start", since: Some(Instant::now()) }),
+            handling: Mutex::new(Handling {
+                label: "on_start",
+                since: Some(Instant::now()),
+            }),
             blocked: Mutex::new(None),
             detection: AtomicU8::new(INHERIT),
         });
@@ -100,12 +103,18 @@ impl ActorState {
     }
 
     pub(crate) fn calling(&self, label: &'static str) {
-        *lock(&self.handling) = Handling { label, since: Some(Instant::now()) };
+        *lock(&self.handling) = Handling {
+            label,
+            since: Some(Instant::now()),
+        };
         self.activity.store(CALLING, Ordering::Relaxed);
     }
 
     pub(crate) fn stopping(&self) {
-        *lock(&self.handling) = Handling { label: "on_stop", since: Some(Instant::now()) };
+        *lock(&self.handling) = Handling {
+            label: "on_stop",
+            since: Some(Instant::now()),
+        };
         self.activity.store(STOPPING, Ordering::Relaxed);
     }
 
@@ -168,9 +177,14 @@ pub(crate) fn enter_blocked(fulfiller: Option<&ActorId>) -> Result<BlockedGuard>
     };
     if fulfiller == Some(&me.id) {
         // Waiting on yourself can never end: the reply needs this very thread.
-        return Err(Error::Deadlock { cycle: vec![me.id.clone()] });
+        return Err(Error::Deadlock {
+            cycle: vec![me.id.clone()],
+        });
     }
-    *lock(&me.blocked) = Some(Blocked { on: fulfiller.cloned(), since: Instant::now() });
+    *lock(&me.blocked) = Some(Blocked {
+        on: fulfiller.cloned(),
+        since: Instant::now(),
+    });
     let guard = BlockedGuard(Some(me.clone()));
     if me.detection_on()
         && let Some(cycle) = cycle_from(&me.id)
@@ -259,7 +273,12 @@ pub struct ActorStateSnapshot {
 
 impl fmt::Display for ActorStateSnapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} on thread {}: ", self.actor, self.thread.as_deref().unwrap_or("?"))?;
+        write!(
+            f,
+            "{} on thread {}: ",
+            self.actor,
+            self.thread.as_deref().unwrap_or("?")
+        )?;
         match &self.activity {
             Activity::Idle => f.write_str("idle")?,
             Activity::Starting => f.write_str("running on_start")?,
@@ -302,13 +321,22 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
                 actor: s.id.clone(),
                 thread: lock(&s.thread).clone(),
                 activity,
-                for_how_long: if timed { handling.since.map(|t| now.saturating_duration_since(t)) } else { None },
+                for_how_long: if timed {
+                    handling.since.map(|t| now.saturating_duration_since(t))
+                } else {
+                    None
+                },
                 blocked_on: blocked.as_ref().map(|b| b.on.clone()),
                 blocked_for: blocked.map(|b| now.saturating_duration_since(b.since)),
             }
         })
         .collect();
-    out.sort_by(|a, b| a.actor.name().cmp(b.actor.name()).then(a.actor.urn().cmp(b.actor.urn())));
+    out.sort_by(|a, b| {
+        a.actor
+            .name()
+            .cmp(b.actor.name())
+            .then(a.actor.urn().cmp(b.actor.urn()))
+    });
     out
 }
 
@@ -385,10 +413,12 @@ impl SignalHandler {
 pub fn install_signal_handler() -> std::io::Result<SignalHandler> {
     let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGUSR1])?;
     let handle = signals.handle();
-    std::thread::Builder::new().name("pykka-debug-signal".into()).spawn(move || {
-        for _ in signals.forever() {
-            log_actor_states();
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("pykka-debug-signal".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                log_actor_states();
+            }
+        })?;
     Ok(SignalHandler { handle })
 }

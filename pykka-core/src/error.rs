@@ -87,15 +87,15 @@ impl Error {
     /// assert_eq!(err.to_string(), "disk full");
     /// ```
     pub fn custom(message: impl Into<String>) -> Self {
-        Error::Custom { message: Arc::from(message.into()) }
+        Error::Custom {
+            message: Arc::from(message.into()),
+        }
     }
 
     /// Returns the actor the error is about, if there is one.
     pub fn actor(&self) -> Option<&ActorId> {
         match self {
-            Error::ActorDead { actor }
-            | Error::Unhandled { actor }
-            | Error::Panicked { actor, .. } => Some(actor),
+            Error::ActorDead { actor } | Error::Unhandled { actor } | Error::Panicked { actor, .. } => Some(actor),
             Error::Timeout { actor, .. } => actor.as_ref(),
             Error::Deadlock { cycle } => cycle.first(),
             Error::ValueTaken | Error::Custom { .. } => None,
@@ -118,7 +118,10 @@ impl fmt::Display for Error {
         match self {
             Error::ActorDead { actor } => write!(f, "actor {actor} is dead"),
             Error::Unhandled { actor } => write!(f, "actor {actor} did not handle the message"),
-            Error::Timeout { actor: Some(actor), after } => {
+            Error::Timeout {
+                actor: Some(actor),
+                after,
+            } => {
                 write!(f, "no reply from actor {actor} within {after:?}")
             }
             Error::Timeout { actor: None, after } => write!(f, "future not set within {after:?}"),
@@ -147,9 +150,11 @@ impl fmt::Debug for Error {
         match self {
             Error::ActorDead { actor } => f.debug_struct("ActorDead").field("actor", actor).finish(),
             Error::Unhandled { actor } => f.debug_struct("Unhandled").field("actor", actor).finish(),
-            Error::Timeout { actor, after } => {
-                f.debug_struct("Timeout").field("actor", actor).field("after", after).finish()
-            }
+            Error::Timeout { actor, after } => f
+                .debug_struct("Timeout")
+                .field("actor", actor)
+                .field("after", after)
+                .finish(),
             Error::Panicked { actor, message } => f
                 .debug_struct("Panicked")
                 .field("actor", actor)

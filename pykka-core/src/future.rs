@@ -80,7 +80,12 @@ impl<T> Shared<T> {
     fn new(fulfiller: Option<ActorId>, hook: Option<Hook<T>>) -> Self {
         Shared {
             state: AtomicU8::new(EMPTY),
-            slot: Mutex::new(Slot { value: None, taken: false, wakers: Vec::new(), parked: 0 }),
+            slot: Mutex::new(Slot {
+                value: None,
+                taken: false,
+                wakers: Vec::new(),
+                parked: 0,
+            }),
             cond: Condvar::new(),
             hook: hook.map(|h| Mutex::new(Some(h))),
             fulfiller,
@@ -141,7 +146,10 @@ impl<T> Shared<T> {
         while slot.value.is_none() && !slot.taken {
             let now = Instant::now();
             if deadline.is_some_and(|d| now >= d) {
-                return Err(Error::Timeout { actor: self.fulfiller.clone(), after: waited });
+                return Err(Error::Timeout {
+                    actor: self.fulfiller.clone(),
+                    after: waited,
+                });
             }
             let park_for = match (deadline, slice) {
                 (None, None) => None,
@@ -152,7 +160,12 @@ impl<T> Shared<T> {
             slot.parked += 1;
             slot = match park_for {
                 None => self.cond.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
-                Some(t) => self.cond.wait_timeout(slot, t).unwrap_or_else(std::sync::PoisonError::into_inner).0,
+                Some(t) => {
+                    self.cond
+                        .wait_timeout(slot, t)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0
+                }
             };
             slot.parked -= 1;
             if slot.value.is_none() && !slot.taken && slice.is_some() {
@@ -203,7 +216,12 @@ impl<T> Promise<T> {
 
     pub(crate) fn with_fulfiller(fulfiller: Option<ActorId>) -> (Promise<T>, Future<T>) {
         let shared = Arc::new(Shared::new(fulfiller, None));
-        (Promise { shared: Some(shared.clone()) }, Future { shared })
+        (
+            Promise {
+                shared: Some(shared.clone()),
+            },
+            Future { shared },
+        )
     }
 
     /// Sets the future's value, waking every reader.
@@ -247,7 +265,9 @@ impl<T> Drop for Promise<T> {
 
 impl<T> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Promise").field("fulfiller", &self.fulfiller()).finish_non_exhaustive()
+        f.debug_struct("Promise")
+            .field("fulfiller", &self.fulfiller())
+            .finish_non_exhaustive()
     }
 }
 
@@ -296,7 +316,9 @@ impl<T> Future<T> {
     /// assert_eq!(calls.load(Ordering::SeqCst), 1);
     /// ```
     pub fn with_get_hook(hook: impl FnMut(Option<Duration>) -> Result<T> + Send + 'static) -> Self {
-        Future { shared: Arc::new(Shared::new(None, Some(Box::new(hook)))) }
+        Future {
+            shared: Arc::new(Shared::new(None, Some(Box::new(hook)))),
+        }
     }
 
     /// Returns the actor expected to fulfil this future, if it is an actor's reply.
@@ -529,7 +551,9 @@ pub fn get_all<T: Clone>(futures: &[Future<T>], timeout: Option<Duration>) -> Re
 
 impl<T> Clone for Future<T> {
     fn clone(&self) -> Self {
-        Future { shared: self.shared.clone() }
+        Future {
+            shared: self.shared.clone(),
+        }
     }
 }
 

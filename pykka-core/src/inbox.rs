@@ -65,7 +65,11 @@ impl<T> InboxReceiver<T> {
     /// own shared cell always holds one, so `None` means the runtime is shutting down.
     #[inline]
     pub(crate) fn recv(&self) -> Option<T> {
-        self.rx.recv().ok()
+        match self.rx.try_recv() {
+            Ok(msg) => Some(msg),
+            Err(cb::TryRecvError::Empty) => self.rx.recv().ok(),
+            Err(cb::TryRecvError::Disconnected) => None,
+        }
     }
 
     /// Waits for a message at most `timeout`.

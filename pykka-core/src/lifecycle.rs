@@ -52,7 +52,13 @@ impl<A: Actor> Lifecycle<A> {
             return None;
         }
         let stop_now = ctx.actor_ref().cell.self_stop.load(Ordering::Acquire);
-        Some((Lifecycle { actor: Some(actor), ctx }, stop_now))
+        Some((
+            Lifecycle {
+                actor: Some(actor),
+                ctx,
+            },
+            stop_now,
+        ))
     }
 
     /// Handles one envelope.
@@ -81,7 +87,9 @@ impl<A: Actor> Lifecycle<A> {
                     Ok(Ok(reply)) => promise.set(reply),
                     Ok(Err(unhandled)) => {
                         log_unexpected(ctx, &unhandled);
-                        promise.set_error(Error::Unhandled { actor: ctx.id().clone() });
+                        promise.set_error(Error::Unhandled {
+                            actor: ctx.id().clone(),
+                        });
                     }
                     Err(payload) => {
                         let message = panic_message(payload.as_ref());

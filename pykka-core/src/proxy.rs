@@ -87,7 +87,11 @@ impl<R> Reply<R> {
 
 impl<R> fmt::Debug for Reply<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.promise.is_some() { "Reply::Ask" } else { "Reply::Tell" })
+        f.write_str(if self.promise.is_some() {
+            "Reply::Ask"
+        } else {
+            "Reply::Tell"
+        })
     }
 }
 
@@ -108,7 +112,11 @@ pub struct ProxyBase<A: Actor, T> {
 impl<A: Actor> ProxyBase<A, A> {
     /// The base of a proxy to the actor itself.
     pub fn root(actor_ref: ActorRef<A>) -> Self {
-        ProxyBase { actor_ref, path: Arc::from(Vec::new()), access: Arc::new(|a: &mut A| a) }
+        ProxyBase {
+            actor_ref,
+            path: Arc::from(Vec::new()),
+            access: Arc::new(|a: &mut A| a),
+        }
     }
 }
 
@@ -165,7 +173,11 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
 
 impl<A: Actor, T> Clone for ProxyBase<A, T> {
     fn clone(&self) -> Self {
-        ProxyBase { actor_ref: self.actor_ref.clone(), path: self.path.clone(), access: self.access.clone() }
+        ProxyBase {
+            actor_ref: self.actor_ref.clone(),
+            path: self.path.clone(),
+            access: self.access.clone(),
+        }
     }
 }
 
@@ -268,26 +280,37 @@ impl<T: Send> SendArg for T {}
 #[doc(hidden)]
 pub fn assert_send_arg<T: SendArg + ?Sized>() {}
 
-impl<A: Proxied> ActorRef<A> {
+// The `Proxied` bounds sit on the methods rather than on the impls so that calling `proxy()`
+// on an actor without `#[pykka::actor]` reports `Proxied`'s own message ("`X` has no proxy")
+// instead of a generic "method exists but its trait bounds were not satisfied".
+impl<A: Actor> ActorRef<A> {
     /// Returns a typed proxy to the actor: call its methods and read or write its `pub` fields
     /// as if it were a local object; every call is a message.
     ///
     /// # Errors
     ///
     /// [`Error::ActorDead`] if the actor is not running.
-    pub fn proxy(&self) -> crate::Result<A::Proxy> {
+    pub fn proxy(&self) -> crate::Result<<A as Proxied>::Proxy>
+    where
+        A: Proxied,
+    {
         if !self.is_alive() {
-            return Err(Error::ActorDead { actor: self.id().clone() });
+            return Err(Error::ActorDead {
+                actor: self.id().clone(),
+            });
         }
         Ok(A::proxy_from(ProxyBase::root(self.clone())))
     }
 }
 
-impl<A: Proxied> Context<A> {
+impl<A: Actor> Context<A> {
     /// Returns a proxy to the actor itself. Calls through it are queued after the messages
     /// already in the inbox (manual 2.7, "Proxy to itself"); do not block on their futures
     /// from the actor's own thread.
-    pub fn proxy(&self) -> A::Proxy {
+    pub fn proxy(&self) -> <A as Proxied>::Proxy
+    where
+        A: Proxied,
+    {
         A::proxy_from(ProxyBase::root(self.actor_ref().clone()))
     }
 }

@@ -341,7 +341,10 @@ impl ActorRegistry {
                 Some(d) => {
                     let left = d.saturating_duration_since(std::time::Instant::now());
                     if actor.inner.terminated().get_timeout(left).is_err() {
-                        return Err(Error::Timeout { actor: Some(actor.id().clone()), after: timeout.unwrap_or_default() });
+                        return Err(Error::Timeout {
+                            actor: Some(actor.id().clone()),
+                            after: timeout.unwrap_or_default(),
+                        });
                     }
                 }
             }
@@ -351,6 +354,8 @@ impl ActorRegistry {
 
 impl fmt::Debug for ActorRegistry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ActorRegistry").field("actors", &self.get_all()).finish()
+        f.debug_struct("ActorRegistry")
+            .field("actors", &self.get_all())
+            .finish()
     }
 }

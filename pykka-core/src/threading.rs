@@ -22,7 +22,12 @@ thread_local! {
 
 /// Returns the context of the actor running on this thread, if it is an `A`.
 pub(crate) fn current_context<A: Actor>() -> Option<Context<A>> {
-    CONTEXT.with(|c| c.borrow().as_ref().and_then(|b| b.downcast_ref::<Context<A>>()).cloned())
+    CONTEXT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .and_then(|b| b.downcast_ref::<Context<A>>())
+            .cloned()
+    })
 }
 
 /// Turns a panic payload into its message.
@@ -78,7 +83,11 @@ where
         .name(thread_name(A::name()))
         .spawn(move || run(thread_ref, factory, receiver, terminated_promise))
         .unwrap_or_else(|e| panic!("cannot start a thread for actor {}: {e}", actor_ref.id()));
-    *actor_ref.cell.join.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+    *actor_ref
+        .cell
+        .join
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
     actor_ref
 }
 
@@ -97,7 +106,11 @@ fn run<A: Actor>(
 
     let mut stop_reply = None;
     if let Some((mut lifecycle, stop_now)) = Lifecycle::start(ctx, factory) {
-        let flow = if stop_now { Flow::Stop(None) } else { receive_loop(&mut lifecycle, &receiver) };
+        let flow = if stop_now {
+            Flow::Stop(None)
+        } else {
+            receive_loop(&mut lifecycle, &receiver)
+        };
         match flow {
             Flow::Failed(message) => lifecycle.fail(&message),
             Flow::Stop(reply) => {

@@ -9,5 +9,8 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<()> {
     if args.is_empty() {
         return Ok(());
     }
-    Err(syn::Error::new_spanned(args, format!("`#[{}]` takes no arguments", kind.attr())))
+    Err(syn::Error::new_spanned(
+        args,
+        format!("`#[{}]` takes no arguments", kind.attr()),
+    ))
 }

@@ -4,7 +4,9 @@
 //! nodes so that [`crate::check`] can point at the user's exact tokens.
 
 use proc_macro2::{Ident, Span};
-use syn::{Attribute, Field as SynField, FnArg, ImplItem, ImplItemFn, ItemImpl, ItemStruct, Pat, ReturnType, Type, Visibility};
+use syn::{
+    Attribute, Field as SynField, FnArg, ImplItem, ImplItemFn, ItemImpl, ItemStruct, Pat, ReturnType, Type, Visibility,
+};
 
 /// Which macro is expanding.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -94,7 +96,11 @@ impl<'a> Field<'a> {
             ident: original.ident.clone().expect("named field"),
             ty: &original.ty,
             public: matches!(original.vis, Visibility::Public(_)),
-            traversable: original.attrs.iter().filter(|a| a.path().is_ident("traversable")).collect(),
+            traversable: original
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("traversable"))
+                .collect(),
             docs: docs(&original.attrs),
         }
     }
@@ -114,7 +120,11 @@ impl<'a> Impl<'a> {
                 _ => None,
             })
             .collect();
-        Impl { original, self_ident, methods }
+        Impl {
+            original,
+            self_ident,
+            methods,
+        }
     }
 }
 
@@ -141,7 +151,12 @@ impl<'a> Method<'a> {
                         Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
                         _ => None,
                     };
-                    args.push(Arg { pat: &t.pat, ident, ty: &t.ty, is_context: is_context(&t.ty) });
+                    args.push(Arg {
+                        pat: &t.pat,
+                        ident,
+                        ty: &t.ty,
+                        is_context: is_context(&t.ty),
+                    });
                 }
             }
         }

@@ -9,10 +9,12 @@ use syn::Type;
 use crate::ast::{Field, Impl, Kind, Method, Receiver, Struct};
 use crate::ctxt::Ctxt;
 
-/// Validates a struct; drops the fields that broke a rule.
-pub(crate) fn check_struct(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
-    check_struct_generics(cx, kind, item);
+/// Validates a struct; drops the fields that broke a rule. False if nothing can be generated
+/// for it at all.
+pub(crate) fn check_struct(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) -> bool {
+    let ok = check_struct_generics(cx, kind, item);
     item.fields.retain(|f| check_field(cx, kind, f));
+    ok
 }
 
 /// Validates an impl block; drops the methods that broke a rule.
@@ -23,10 +25,12 @@ pub(crate) fn check_impl(cx: &Ctxt, kind: Kind, item: &mut Impl<'_>) -> bool {
 }
 
 /// A traversable type is reached from any actor, so it cannot itself be generic.
-fn check_struct_generics(cx: &Ctxt, kind: Kind, item: &Struct<'_>) {
+fn check_struct_generics(cx: &Ctxt, kind: Kind, item: &Struct<'_>) -> bool {
     if kind == Kind::Traversable && !item.original.generics.params.is_empty() {
         cx.error_spanned_by(&item.original.generics, "`#[traversable]` types cannot be generic");
+        return false;
     }
+    true
 }
 
 fn check_impl_generics(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
@@ -42,7 +46,10 @@ fn check_inherent(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
     if let Some((_, path, _)) = &item.original.trait_ {
         cx.error_spanned_by(
             path,
-            format!("`#[{}]` applies to an inherent `impl` block, not a trait impl", kind.attr()),
+            format!(
+                "`#[{}]` applies to an inherent `impl` block, not a trait impl",
+                kind.attr()
+            ),
         );
         return false;
     }
@@ -102,7 +109,10 @@ fn check_method_generics(cx: &Ctxt, m: &Method<'_>) {
 /// The actor's thread runs one message to completion; there is no executor to poll with.
 fn check_async(cx: &Ctxt, m: &Method<'_>) {
     if let Some(token) = &m.original.sig.asyncness {
-        cx.error_spanned_by(token, "proxied methods cannot be `async`; the actor runs each call to completion on its thread");
+        cx.error_spanned_by(
+            token,
+            "proxied methods cannot be `async`; the actor runs each call to completion on its thread",
+        );
     }
 }
 

@@ -45,10 +45,45 @@ impl Shape {
             g.params.push(syn::parse_quote!(#root: ::pykka::Actor));
         } else {
             let self_ty = &self.self_ty;
-            g.make_where_clause().predicates.push(syn::parse_quote!(#self_ty: ::pykka::Actor));
+            g.make_where_clause()
+                .predicates
+                .push(syn::parse_quote!(#self_ty: ::pykka::Actor));
         }
         g
     }
+
+    /// [`Shape::proxy_generics`] plus `message: Dispatch<Self>`, [`deferred`], for the impl
+    /// blocks whose methods send `message`: if it cannot be dispatched (a non-`Send` argument,
+    /// a missing `#[actor]` impl block), that mistake's own error is the only one, and these
+    /// methods are simply not callable.
+    pub(crate) fn with_dispatch(&self, message: TokenStream) -> Generics {
+        let mut g = self.proxy_generics();
+        let self_ty = &self.self_ty;
+        let deferred = deferred();
+        g.make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#deferred #message: ::pykka::Dispatch<#self_ty>));
+        g
+    }
+}
+
+/// The binder that turns a where-clause predicate on concrete types into one rustc checks
+/// only where the item is used, not where it is defined: `for<'__pykka> Counter: HasMethods`.
+///
+/// A plain `Counter: HasMethods` on a non-generic impl is a "trivial bound" that rustc rejects
+/// at the impl when it does not hold (rust-lang/rust#48214), so one missing `#[actor]` impl
+/// block or one non-`Send` argument would be reported again at every generated impl and
+/// method. Under the binder the impl (or method) just does not apply, and the user sees the one
+/// error that explains the mistake.
+pub(crate) fn deferred() -> TokenStream {
+    quote!(for<'__pykka>)
+}
+
+/// The predicates of the user's `where` clause, each followed by a comma, for generated impls
+/// that add predicates of their own.
+pub(crate) fn user_predicates(generics: &Generics) -> TokenStream {
+    let predicates = generics.where_clause.iter().flat_map(|w| w.predicates.iter());
+    quote!(#(#predicates,)*)
 }
 
 /// The `#[doc]` attributes, forwarded.

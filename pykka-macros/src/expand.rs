@@ -28,8 +28,13 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
     let (original, generated) = match &item {
         Item::Struct(s) => {
             let mut ir = Struct::from_syn(s);
-            check::check_struct(&cx, kind, &mut ir);
-            (strip_field_attrs(s), expand_struct(kind, &ir))
+            let ok = check::check_struct(&cx, kind, &mut ir);
+            let generated = if ok {
+                expand_struct(kind, &ir)
+            } else {
+                TokenStream::new()
+            };
+            (strip_field_attrs(s), generated)
         }
         Item::Impl(i) => {
             let mut ir = Impl::from_syn(i);
@@ -40,7 +45,10 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
         other => {
             cx.error_spanned_by(
                 item_keyword(other),
-                format!("`#[{}]` applies to a struct or to its inherent `impl` block", kind.attr()),
+                format!(
+                    "`#[{}]` applies to a struct or to its inherent `impl` block",
+                    kind.attr()
+                ),
             );
             (other.to_token_stream(), TokenStream::new())
         }
@@ -76,8 +84,16 @@ fn expand_struct(kind: Kind, ir: &Struct<'_>) -> TokenStream {
     let (_, ty_generics, _) = s.generics.split_for_impl();
     let self_ty: Type = syn::parse_quote!(#ident #ty_generics);
     let shape = shape(kind, self_ty, s.generics.clone(), ident, None);
-    let plain: Vec<_> = ir.fields.iter().filter(|f| f.public && f.traversable.is_empty()).collect();
-    let nested: Vec<_> = ir.fields.iter().filter(|f| f.public && !f.traversable.is_empty()).collect();
+    let plain: Vec<_> = ir
+        .fields
+        .iter()
+        .filter(|f| f.public && f.traversable.is_empty())
+        .collect();
+    let nested: Vec<_> = ir
+        .fields
+        .iter()
+        .filter(|f| f.public && !f.traversable.is_empty())
+        .collect();
     let vis = &s.vis;
     let (impl_generics, _, where_clause) = s.generics.split_for_impl();
     let marker = quote! {
@@ -115,7 +131,13 @@ fn expand_impl(kind: Kind, ir: &Impl<'_>) -> TokenStream {
 }
 
 /// Works out the generated types' names and parameters.
-fn shape(kind: Kind, self_ty: Type, generics: syn::Generics, ident: &syn::Ident, args: Option<syn::PathArguments>) -> Shape {
+fn shape(
+    kind: Kind,
+    self_ty: Type,
+    generics: syn::Generics,
+    ident: &syn::Ident,
+    args: Option<syn::PathArguments>,
+) -> Shape {
     let proxy = names::proxy(ident);
     let defer = names::defer(ident);
     match kind {

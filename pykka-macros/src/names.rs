@@ -56,7 +56,10 @@ pub(crate) fn method_variant(method: &Ident) -> Ident {
 /// The variants of a field: `total` becomes `GetTotal` and `SetTotal`.
 pub(crate) fn field_variants(field: &Ident) -> (Ident, Ident) {
     let camel = upper_camel(field);
-    (format_ident!("Get{}", camel, span = field.span()), format_ident!("Set{}", camel, span = field.span()))
+    (
+        format_ident!("Get{}", camel, span = field.span()),
+        format_ident!("Set{}", camel, span = field.span()),
+    )
 }
 
 /// The setter of a field: `total` becomes `set_total`.

@@ -78,7 +78,10 @@ fn ids(nodes: &[NodeProxy]) -> Vec<ActorId> {
 
 /// The cycles `find_deadlocks` reports that are made of these actors only.
 fn own_cycles(ids: &[ActorId]) -> Vec<Vec<ActorId>> {
-    debug::find_deadlocks().into_iter().filter(|c| c.iter().all(|a| ids.contains(a))).collect()
+    debug::find_deadlocks()
+        .into_iter()
+        .filter(|c| c.iter().all(|a| ids.contains(a)))
+        .collect()
 }
 
 /// Waits (bounded) until `pred` holds, polling the debug snapshot.
@@ -136,7 +139,11 @@ fn a_chain_without_a_cycle_is_not_a_deadlock() {
     let first = chain[0].hop_timeout(TIMEOUT.as_millis() as u64);
     let chain_ids = ids(&chain);
     eventually("the chain is blocked", || {
-        debug::actor_states().iter().filter(|s| chain_ids.contains(&s.actor) && s.blocked_on.is_some()).count() == 3
+        debug::actor_states()
+            .iter()
+            .filter(|s| chain_ids.contains(&s.actor) && s.blocked_on.is_some())
+            .count()
+            == 3
     });
     assert!(own_cycles(&chain_ids).is_empty());
     promise.set(7);
@@ -153,7 +160,11 @@ fn the_snapshot_names_the_method_and_the_waited_on_actor() {
     let ring_ids = ids(&ring);
     let result = ring[0].hop();
     eventually("both nodes are blocked", || {
-        debug::actor_states().iter().filter(|s| ring_ids.contains(&s.actor) && s.blocked_on.is_some()).count() == 2
+        debug::actor_states()
+            .iter()
+            .filter(|s| ring_ids.contains(&s.actor) && s.blocked_on.is_some())
+            .count()
+            == 2
     });
     let states = debug::actor_states();
     let state_of = |id: &ActorId| states.iter().find(|s| &s.actor == id).unwrap().clone();
@@ -164,7 +175,10 @@ fn the_snapshot_names_the_method_and_the_waited_on_actor() {
     assert_eq!(b.blocked_on, Some(Some(ring_ids[0].clone())));
     assert!(a.thread.as_deref().is_some_and(|t| t.starts_with("Node-")));
     let shown = a.to_string();
-    assert!(shown.contains("handling `hop`") && shown.contains("blocked in get() waiting on Node ("), "{shown}");
+    assert!(
+        shown.contains("handling `hop`") && shown.contains("blocked in get() waiting on Node ("),
+        "{shown}"
+    );
     let cycles = own_cycles(&ring_ids);
     assert_eq!(cycles.len(), 1, "{cycles:?}");
     assert_eq!(cycles[0].len(), 2);
@@ -204,8 +218,13 @@ fn idle_actors_show_as_idle() {
     single[0].next().get_timeout(TIMEOUT).unwrap();
     let id = single[0].actor_ref().id().clone();
     eventually("the node is idle", || {
-        debug::actor_states().iter().any(|s| s.actor == id && s.activity == Activity::Idle && s.blocked_on.is_none())
+        debug::actor_states()
+            .iter()
+            .any(|s| s.actor == id && s.activity == Activity::Idle && s.blocked_on.is_none())
     });
     registry.stop_all();
-    assert!(debug::actor_states().iter().all(|s| s.actor != id), "stopped actors leave the snapshot");
+    assert!(
+        debug::actor_states().iter().all(|s| s.actor != id),
+        "stopped actors leave the snapshot"
+    );
 }

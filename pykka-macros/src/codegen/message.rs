@@ -5,12 +5,17 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Method, Receiver};
-use crate::codegen::{Shape, docs, phantom_arm, phantom_variant};
+use crate::codegen::{Shape, deferred, docs, phantom_arm, phantom_variant, user_predicates};
 use crate::names;
 
 /// `{T}Message`: one `Get`/`Set` variant pair per `pub` field that is not traversable, plus
 /// `Call` carrying the method-call enum of the `impl` block.
-pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibility, fields: &[&Field<'_>]) -> TokenStream {
+pub(crate) fn field_enum(
+    shape: &Shape,
+    ident: &syn::Ident,
+    vis: &syn::Visibility,
+    fields: &[&Field<'_>],
+) -> TokenStream {
     let message = names::message(ident);
     let self_ty = &shape.self_ty;
     let (impl_generics, ty_generics, where_clause) = shape.generics.split_for_impl();
@@ -57,12 +62,16 @@ pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibilit
     let phantom = phantom_variant(&shape.generics, self_ty);
     let phantom_arm_ = phantom_arm(&shape.generics, false);
     let phantom_ref_arm = phantom_arm(&shape.generics, true);
+    // A struct without its `#[actor]` impl block is reported here, once, at the struct's name.
+    let call_ty = quote_spanned!(ident.span()=> <#self_ty as ::pykka::__private::HasMethods>::Call);
+    let deferred = deferred();
+    let user_predicates = user_predicates(&shape.generics);
     quote! {
         #[doc = #doc]
         #[allow(clippy::large_enum_variant, reason = "generated: one variant per field")]
         #vis enum #message #impl_generics #where_clause {
             /// Calls a method (Pykka's `ProxyCall`).
-            Call(<#self_ty as ::pykka::__private::HasMethods>::Call),
+            Call(#call_ty),
             #(#variants)*
             #phantom
         }
@@ -70,9 +79,10 @@ pub(crate) fn field_enum(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibilit
         #[automatically_derived]
         impl #impl_generics ::pykka::Dispatch<#self_ty> for #message #ty_generics
         where
-            #self_ty: ::pykka::__private::HasMethods + 'static,
-            <#self_ty as ::pykka::__private::HasMethods>::Call: ::pykka::Dispatch<#self_ty>,
-            #message #ty_generics: ::core::marker::Send,
+            #user_predicates
+            #deferred #self_ty: ::pykka::__private::HasMethods + 'static,
+            #deferred <#self_ty as ::pykka::__private::HasMethods>::Call: ::pykka::Dispatch<#self_ty>,
+            #deferred #message #ty_generics: ::core::marker::Send,
         {
             fn dispatch(self, __pykka_target: &mut #self_ty) {
                 match self {
@@ -166,6 +176,23 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
     let phantom = phantom_variant(&shape.generics, self_ty);
     let phantom_arm_ = phantom_arm(&shape.generics, false);
     let vis = call_vis(methods);
+    let deferred = deferred();
+    let user_predicates = user_predicates(&shape.generics);
+    // Without a variant the match is the whole body: code after it would be unreachable.
+    let debug_body = if debug_arms.is_empty() {
+        quote! {
+            let _ = f;
+            match *self { #phantom_arm_ }
+        }
+    } else {
+        quote! {
+            let variant: &'static str = match *self {
+                #(#debug_arms)*
+                #phantom_arm_
+            };
+            ::core::write!(f, "{}::{}", ::core::stringify!(#call), variant)
+        }
+    };
     quote! {
         #[doc = #doc]
         #[allow(clippy::large_enum_variant, reason = "generated: one variant per method")]
@@ -182,8 +209,9 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
         #[automatically_derived]
         impl #impl_generics ::pykka::Dispatch<#self_ty> for #call #ty_generics
         where
-            #self_ty: 'static,
-            #call #ty_generics: ::core::marker::Send,
+            #user_predicates
+            #deferred #self_ty: 'static,
+            #deferred #call #ty_generics: ::core::marker::Send,
         {
             #[allow(clippy::unit_arg, reason = "generated: the method may return `()`")]
             fn dispatch(self, __pykka_target: &mut #self_ty) {
@@ -204,11 +232,7 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #call #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let variant: &'static str = match *self {
-                    #(#debug_arms)*
-                    #phantom_arm_
-                };
-                ::core::write!(f, "{}::{}", ::core::stringify!(#call), variant)
+                #debug_body
             }
         }
     }

@@ -115,7 +115,8 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
     let proxy = names::proxy(ident);
     let defer = names::defer(ident);
     let message = names::message(ident);
-    let generics = shape.proxy_generics();
+    let (_, message_generics, _) = shape.generics.split_for_impl();
+    let generics = shape.with_dispatch(quote!(#message #message_generics));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let mut ask = Vec::new();
     let mut tell = Vec::new();
@@ -175,6 +176,9 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
     let defer_ty = &shape.defer_ty;
     let generics = shape.proxy_generics();
     let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let (_, call_generics, _) = shape.generics.split_for_impl();
+    let dispatch_generics = shape.with_dispatch(quote!(#call #call_generics));
+    let dispatch_where_clause = &dispatch_generics.where_clause;
     let mut ask = Vec::new();
     let mut tell = Vec::new();
     let mut asserts = Vec::new();
@@ -226,11 +230,11 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         ::pykka::__private::assert_proxy_struct::<#self_ty>();
     };
     quote! {
-        impl #impl_generics #proxy_ty #where_clause {
+        impl #impl_generics #proxy_ty #dispatch_where_clause {
             #(#ask)*
         }
 
-        impl #impl_generics #defer_ty #where_clause {
+        impl #impl_generics #defer_ty #dispatch_where_clause {
             #(#tell)*
         }
 

@@ -23,7 +23,9 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
         let ty = f.ty;
         let label = names::unraw(name);
         let field_docs = docs(&f.docs);
-        let doc = format!("Returns a proxy to the traversable field `{label}`: its methods and fields run on the actor's thread.");
+        let doc = format!(
+            "Returns a proxy to the traversable field `{label}`: its methods and fields run on the actor's thread."
+        );
         let traversable = quote_spanned!(ty.span()=> <#ty as ::pykka::Traversable>);
         quote! {
             #[doc = #doc]
