@@ -81,6 +81,7 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
         });
     }
     out.extend(quote! {
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #proxy #ty_generics #where_clause {
             /// Returns the reference of the actor this proxy sends to. It stays usable after
             /// the actor stops.
@@ -100,6 +101,7 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
             }
         }
 
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #defer #ty_generics #where_clause {
             /// Returns the reference of the actor this proxy sends to.
             pub fn actor_ref(&self) -> &::pykka::ActorRef<#root> {
@@ -158,10 +160,12 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
         });
     }
     quote! {
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #proxy #ty_generics #where_clause {
             #(#ask)*
         }
 
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #defer #ty_generics #where_clause {
             #(#tell)*
         }

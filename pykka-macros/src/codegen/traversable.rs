@@ -37,6 +37,7 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
         }
     });
     quote! {
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #proxy #ty_generics #where_clause {
             #(#accessors)*
         }
