@@ -8,6 +8,8 @@ pub use pykka_core::{
 #[cfg(feature = "macros")]
 pub use pykka_macros::{actor, traversable};
 
+pub mod manual;
+
 /// Items used by the code `#[actor]` and `#[traversable]` generate. Not public API.
 #[doc(hidden)]
 pub mod __private {

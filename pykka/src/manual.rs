@@ -1,0 +1,1 @@
+//! The user manual of pykka, one module per topic.
