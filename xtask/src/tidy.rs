@@ -1,0 +1,104 @@
+//! `cargo xtask tidy`: repository hygiene, also run as a `#[test]` by `cargo test`.
+//!
+//! Every `.rs` file starts with a `//!` line and has no trailing whitespace; tests use no
+//! `#[ignore]` or `#[should_panic]`; every example has its expected output; `pykka/README.md`
+//! is the root README.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::util::project_root;
+
+pub(crate) fn run() -> Result<(), String> {
+    let problems = check(&project_root());
+    if problems.is_empty() {
+        println!("tidy: ok");
+        Ok(())
+    } else {
+        Err(format!(
+            "tidy found {} problem(s):\n{}",
+            problems.len(),
+            problems.join("\n")
+        ))
+    }
+}
+
+fn check(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for dir in [
+        "pykka-core",
+        "pykka-macros",
+        "pykka",
+        "examples",
+        "tests/it",
+        "benches",
+        "xtask",
+    ] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    for file in &files {
+        let Ok(text) = fs::read_to_string(file) else { continue };
+        let shown = file.strip_prefix(root).unwrap_or(file).display();
+        if !text.starts_with("//!") {
+            problems.push(format!("{shown}: does not start with a `//!` summary line"));
+        }
+        if text.lines().any(|l| l.ends_with(' ') || l.ends_with('\t')) {
+            problems.push(format!("{shown}: trailing whitespace"));
+        }
+        let banned = [
+            concat!("#[", "ignore"),
+            concat!("#[", "should_panic"),
+            concat!("dbg", "!("),
+        ];
+        for b in banned {
+            if text.contains(b) {
+                problems.push(format!("{shown}: contains `{b}`"));
+            }
+        }
+    }
+    let examples = root.join("examples");
+    if let Ok(entries) = fs::read_dir(&examples) {
+        for e in entries.filter_map(Result::ok) {
+            let path = e.path();
+            if path.extension().is_some_and(|x| x == "rs") {
+                let stdout = path.with_extension("stdout");
+                if !stdout.exists() {
+                    problems.push(format!(
+                        "examples/{}: no expected output {}",
+                        e.file_name().to_string_lossy(),
+                        stdout.display()
+                    ));
+                }
+            }
+        }
+    }
+    match fs::read_link(root.join("pykka/README.md")) {
+        Ok(target) if target == Path::new("../README.md") => {}
+        _ => problems.push("pykka/README.md: must be a symlink to ../README.md".into()),
+    }
+    problems
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let path = e.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "target") {
+                rust_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn repository_is_tidy() {
+        let problems = super::check(&crate::util::project_root());
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
