@@ -73,11 +73,30 @@ fn check(root: &Path) -> Vec<String> {
             }
         }
     }
+    problems.extend(check_test_command(root));
     match fs::read_link(root.join("pykka/README.md")) {
         Ok(target) if target == Path::new("../README.md") => {}
         _ => problems.push("pykka/README.md: must be a symlink to ../README.md".into()),
     }
     problems
+}
+
+/// README's test command (the first `cargo test` line) must be what `.ci/run` runs.
+fn check_test_command(root: &Path) -> Vec<String> {
+    let readme = fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let ci = fs::read_to_string(root.join(".ci/run")).unwrap_or_default();
+    let Some(command) = readme
+        .lines()
+        .find(|l| l.starts_with("cargo test"))
+        .map(|l| l.split('#').next().unwrap_or(l).trim().to_string())
+    else {
+        return vec!["README.md: no `cargo test` command".into()];
+    };
+    if ci.lines().any(|l| l.trim() == command) {
+        Vec::new()
+    } else {
+        vec![format!(".ci/run: does not run README's test command `{command}`")]
+    }
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
