@@ -1,7 +1,7 @@
 //! `cargo xtask tidy`: repository hygiene, also run as a `#[test]` by `cargo test`.
 //!
-//! Every `.rs` file starts with a `//!` line and has no trailing whitespace; tests use no
-//! `#[ignore]` or `#[should_panic]`; every example has its expected output; `pykka/README.md`
+//! Every `.rs` file starts with a `//!` line and has no trailing whitespace; tests are never
+//! ignored and never expect a panic; every example has its expected output; `pykka/README.md`
 //! is the root README.
 
 use std::fs;
