@@ -21,6 +21,9 @@ struct Slot<T> {
     taken: bool,
     wakers: Vec<Waker>,
     parked: usize,
+    /// Bumped each time a reader finishes a turn at running the get hook, so readers waiting
+    /// for that turn to end wake up (see [`Shared::run_hook`]).
+    hook_turns: u64,
 }
 
 struct Shared<T> {
@@ -76,6 +79,24 @@ pub struct Promise<T> {
     shared: Option<Arc<Shared<T>>>,
 }
 
+/// A reader's turn at running a get hook: holds the hook's lock and, when dropped (also by a
+/// panicking hook), releases it and then wakes the readers waiting for the turn to end.
+struct HookTurn<'a, T> {
+    shared: &'a Shared<T>,
+    hook: Option<MutexGuard<'a, Option<Hook<T>>>>,
+}
+
+impl<T> Drop for HookTurn<'_, T> {
+    fn drop(&mut self) {
+        drop(self.hook.take());
+        let mut slot = self.shared.lock();
+        slot.hook_turns += 1;
+        if slot.parked > 0 {
+            self.shared.cond.notify_all();
+        }
+    }
+}
+
 impl<T> Shared<T> {
     fn new(fulfiller: Option<ActorId>, hook: Option<Hook<T>>) -> Self {
         Shared {
@@ -85,6 +106,7 @@ impl<T> Shared<T> {
                 taken: false,
                 wakers: Vec::new(),
                 parked: 0,
+                hook_turns: 0,
             }),
             cond: Condvar::new(),
             hook: hook.map(|h| Mutex::new(Some(h))),
@@ -177,21 +199,79 @@ impl<T> Shared<T> {
         Ok(())
     }
 
+    /// Runs the get hook, unless another reader is running it: then waits for that reader's
+    /// value, or for its turn to end without one (a timeout), within this reader's own timeout.
     fn run_hook(&self, hook: &Mutex<Option<Hook<T>>>, timeout: Option<Duration>) -> Result<()> {
-        let mut guard = hook.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if self.is_set() {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut waited = false;
+        loop {
+            if self.is_set() {
+                return Ok(());
+            }
+            // Read the turn count before trying the hook, so the end of the turn that holds it
+            // now cannot be missed.
+            let turns = self.lock().hook_turns;
+            let guard = match hook.try_lock() {
+                Ok(guard) => guard,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    self.wait_hook_turn(turns, deadline, timeout.unwrap_or_default())?;
+                    waited = true;
+                    continue;
+                }
+            };
+            let mut turn = HookTurn {
+                shared: self,
+                hook: Some(guard),
+            };
+            if self.is_set() {
+                return Ok(());
+            }
+            let Some(f) = turn.hook.as_deref_mut().and_then(Option::as_mut) else {
+                return Ok(());
+            };
+            let timeout = if waited {
+                deadline.map(|d| d.saturating_duration_since(Instant::now()))
+            } else {
+                timeout
+            };
+            let result = f(timeout);
+            if matches!(result, Err(Error::Timeout { .. })) {
+                // A timeout is not the hook's answer: a later `get` runs the hook again.
+                return result.map(|_| ());
+            }
+            if let Some(hook) = turn.hook.as_deref_mut() {
+                *hook = None;
+            }
+            // Set the value before the turn ends, so the next reader finds it.
+            self.complete(result);
             return Ok(());
         }
-        let Some(f) = guard.as_mut() else {
-            return Ok(());
-        };
-        let result = f(timeout);
-        if matches!(result, Err(Error::Timeout { .. })) {
-            // A timeout is not the hook's answer: a later `get` runs the hook again.
-            return result.map(|_| ());
+    }
+
+    /// Waits until the value is set or the hook turn numbered `turns` ends.
+    fn wait_hook_turn(&self, turns: u64, deadline: Option<Instant>, waited: Duration) -> Result<()> {
+        let mut slot = self.lock();
+        while slot.value.is_none() && !slot.taken && slot.hook_turns == turns {
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
+                return Err(Error::Timeout {
+                    actor: self.fulfiller.clone(),
+                    after: waited,
+                });
+            }
+            slot.parked += 1;
+            slot = match deadline {
+                None => self.cond.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(d) => {
+                    self.cond
+                        .wait_timeout(slot, d - now)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0
+                }
+            };
+            slot.parked -= 1;
         }
-        *guard = None;
-        self.complete(result);
         Ok(())
     }
 

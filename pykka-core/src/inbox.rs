@@ -5,14 +5,23 @@ use std::time::{Duration, Instant};
 use crossbeam_channel as cb;
 
 /// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
+///
+/// Messages always travel through an unbounded channel, because only that flavour drops the
+/// messages left in it when the receiver goes away (crossbeam's bounded channel keeps them
+/// until the last sender is gone too, and every `ActorRef` holds a sender, so their reply
+/// slots would never be answered). A bounded inbox adds `room`: one token per queued message
+/// in a bounded channel, taken before sending and given back when the message is received.
 pub(crate) struct InboxSender<T> {
     tx: cb::Sender<T>,
+    room: Option<cb::Sender<()>>,
 }
 
 /// The receiving half, owned by the actor's runtime. Dropping it closes the inbox and drops
-/// every queued message, which fails their reply slots.
+/// every queued message, which fails their reply slots; senders waiting for room get
+/// [`SendError::Closed`].
 pub(crate) struct InboxReceiver<T> {
     rx: cb::Receiver<T>,
+    room: Option<cb::Receiver<()>>,
 }
 
 /// Why a send did not go through; the message is handed back.
@@ -24,34 +33,57 @@ pub(crate) enum SendError<T> {
 }
 
 pub(crate) fn inbox<T>(capacity: Option<usize>) -> (InboxSender<T>, InboxReceiver<T>) {
-    let (tx, rx) = match capacity {
-        Some(n) => cb::bounded(n.max(1)),
-        None => cb::unbounded(),
+    let (tx, rx) = cb::unbounded();
+    let (room_tx, room_rx) = match capacity {
+        Some(n) => {
+            let (room_tx, room_rx) = cb::bounded(n.max(1));
+            (Some(room_tx), Some(room_rx))
+        }
+        None => (None, None),
     };
-    (InboxSender { tx }, InboxReceiver { rx })
+    (InboxSender { tx, room: room_tx }, InboxReceiver { rx, room: room_rx })
 }
 
 impl<T> InboxSender<T> {
     /// Sends, waiting for room in a bounded inbox.
     #[inline]
     pub(crate) fn send(&self, msg: T) -> Result<(), SendError<T>> {
-        self.tx.send(msg).map_err(|e| SendError::Closed(e.into_inner()))
+        if let Some(room) = &self.room
+            && room.send(()).is_err()
+        {
+            return Err(SendError::Closed(msg));
+        }
+        self.push(msg)
     }
 
     /// Sends, waiting for room at most until `deadline`.
     pub(crate) fn send_deadline(&self, msg: T, deadline: Instant) -> Result<(), SendError<T>> {
-        self.tx.send_deadline(msg, deadline).map_err(|e| match e {
-            cb::SendTimeoutError::Timeout(m) => SendError::Timeout(m),
-            cb::SendTimeoutError::Disconnected(m) => SendError::Closed(m),
-        })
+        if let Some(room) = &self.room {
+            match room.send_deadline((), deadline) {
+                Ok(()) => {}
+                Err(cb::SendTimeoutError::Timeout(())) => return Err(SendError::Timeout(msg)),
+                Err(cb::SendTimeoutError::Disconnected(())) => return Err(SendError::Closed(msg)),
+            }
+        }
+        self.push(msg)
     }
 
     /// Sends only if there is room right now.
     pub(crate) fn try_send(&self, msg: T) -> Result<(), SendError<T>> {
-        self.tx.try_send(msg).map_err(|e| match e {
-            cb::TrySendError::Full(m) => SendError::Timeout(m),
-            cb::TrySendError::Disconnected(m) => SendError::Closed(m),
-        })
+        if let Some(room) = &self.room {
+            match room.try_send(()) {
+                Ok(()) => {}
+                Err(cb::TrySendError::Full(())) => return Err(SendError::Timeout(msg)),
+                Err(cb::TrySendError::Disconnected(())) => return Err(SendError::Closed(msg)),
+            }
+        }
+        self.push(msg)
+    }
+
+    /// Queues a message once there is room for it.
+    #[inline]
+    fn push(&self, msg: T) -> Result<(), SendError<T>> {
+        self.tx.send(msg).map_err(|e| SendError::Closed(e.into_inner()))
     }
 
     /// Returns the number of queued messages.
@@ -65,16 +97,29 @@ impl<T> InboxReceiver<T> {
     /// own shared cell always holds one, so `None` means the runtime is shutting down.
     #[inline]
     pub(crate) fn recv(&self) -> Option<T> {
-        match self.rx.try_recv() {
-            Ok(msg) => Some(msg),
-            Err(cb::TryRecvError::Empty) => self.rx.recv().ok(),
-            Err(cb::TryRecvError::Disconnected) => None,
+        let msg = match self.rx.try_recv() {
+            Ok(msg) => msg,
+            Err(cb::TryRecvError::Empty) => self.rx.recv().ok()?,
+            Err(cb::TryRecvError::Disconnected) => return None,
+        };
+        self.free_room();
+        Some(msg)
+    }
+
+    /// Gives back the token of a received message. Every message was sent after its token, so
+    /// one is always there to take.
+    #[inline]
+    fn free_room(&self) {
+        if let Some(room) = &self.room {
+            let _ = room.try_recv();
         }
     }
 
     /// Waits for a message at most `timeout`.
     #[allow(dead_code, reason = "used by a pooled runtime driving several inboxes")]
     pub(crate) fn recv_timeout(&self, timeout: Duration) -> Option<T> {
-        self.rx.recv_timeout(timeout).ok()
+        let msg = self.rx.recv_timeout(timeout).ok()?;
+        self.free_room();
+        Some(msg)
     }
 }

@@ -1,6 +1,7 @@
 //! [`ActorRegistry`]: every running actor, to look up, broadcast to and stop.
 
 use std::any::{Any, TypeId};
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -300,16 +301,24 @@ impl ActorRegistry {
     /// Stops every registered actor, the last started first, each stop waiting for the
     /// previous one. Returns each actor's `stop` answer, in that (reverse) order.
     ///
-    /// Actors that start while this runs are stopped too.
+    /// Actors that start while this runs are stopped too. Each actor is stopped once: one
+    /// that stays registered anyway (a dead actor registered by hand, or the calling actor
+    /// itself, whose stop is only queued) does not make this loop.
     pub fn stop_all(&self) -> Vec<bool> {
         let mut answers = Vec::new();
+        let mut stopped: HashSet<ActorId> = HashSet::new();
         loop {
-            let actors = self.get_all();
+            let actors: Vec<AnyActorRef> = self
+                .get_all()
+                .into_iter()
+                .filter(|a| !stopped.contains(a.id()))
+                .collect();
             if actors.is_empty() {
                 return answers;
             }
             for actor in actors.iter().rev() {
                 answers.push(actor.stop());
+                stopped.insert(actor.id().clone());
             }
             // Anything registered meanwhile gets the same treatment.
         }

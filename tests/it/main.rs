@@ -7,10 +7,12 @@
 
 mod actor;
 mod actor_ref;
+mod debug;
 mod future;
 mod logging;
+mod proxy;
 mod races;
 mod registry;
 mod support;
 mod threading;
-mod debug;
+mod traversable;

@@ -1,0 +1,476 @@
+//! Actor identity, construction, lifecycle hooks, failures and stop semantics.
+//!
+//! Covers B001-B024 of shared/reference/pykka-behaviors.md (B005 is N and dropped). Python's
+//! exceptions become panics here; B016 (`BaseException` stops every actor) has no Rust
+//! counterpart and is reshaped: a panic is an ordinary failure that stops only its actor.
+
+use std::rc::Rc;
+
+use pykka::{Actor, ActorRegistry, Context, Error, Failure, Unhandled};
+
+use crate::support::{DEFAULT_TIMEOUT, Events, Latch, is_uuid4_urn, within};
+
+/// An actor that records its hooks and messages, with switches to make each hook misbehave.
+#[derive(Default)]
+struct Probe {
+    events: Events,
+    panic_in_on_start: bool,
+    panic_in_on_stop: bool,
+    panic_in_on_failure: bool,
+    stop_in_on_start: bool,
+    /// Checked from `on_start`: is the actor already in this registry?
+    registry: Option<ActorRegistry>,
+}
+
+impl Probe {
+    fn new(events: &Events) -> Self {
+        Probe {
+            events: events.clone(),
+            ..Probe::default()
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Cmd {
+    Echo(u32),
+    Panic(&'static str),
+    /// Opens `entered`, then waits for `release` before replying.
+    Hold {
+        entered: Latch,
+        release: Latch,
+    },
+    /// Like `Hold`, then panics.
+    HoldThenPanic {
+        entered: Latch,
+        release: Latch,
+    },
+    StopSelfTwice,
+    TellSelfThenStop,
+}
+
+impl Actor for Probe {
+    type Message = Cmd;
+    type Reply = u32;
+
+    fn on_start(&mut self, ctx: &Context<Self>) {
+        self.events.push(format!("on_start {}", ctx.id()));
+        if let Some(registry) = &self.registry {
+            let found = registry.get_by_urn(ctx.id().urn()).is_some();
+            self.events.push(format!("registered during on_start: {found}"));
+        }
+        if self.stop_in_on_start {
+            ctx.stop();
+        }
+        assert!(!self.panic_in_on_start, "on_start failed");
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        self.events.push("on_stop");
+        assert!(!self.panic_in_on_stop, "on_stop failed");
+    }
+
+    fn on_failure(&mut self, _ctx: &Context<Self>, failure: &Failure) {
+        self.events.push(format!("on_failure: {}", failure.message()));
+        assert!(!self.panic_in_on_failure, "on_failure failed");
+    }
+
+    fn on_receive(&mut self, ctx: &Context<Self>, cmd: Cmd) -> Result<u32, Unhandled> {
+        self.events.push(format!("received {cmd:?}"));
+        match cmd {
+            Cmd::Echo(n) => Ok(n),
+            Cmd::Panic(message) => panic!("{message}"),
+            Cmd::Hold { entered, release } => {
+                entered.open();
+                release.wait();
+                Ok(0)
+            }
+            Cmd::HoldThenPanic { entered, release } => {
+                entered.open();
+                release.wait();
+                panic!("boom after hold")
+            }
+            Cmd::StopSelfTwice => {
+                ctx.stop();
+                ctx.stop();
+                Ok(2)
+            }
+            Cmd::TellSelfThenStop => {
+                ctx.actor_ref()
+                    .tell(Cmd::Echo(99))
+                    .expect("the actor is alive while it handles a message");
+                ctx.stop();
+                Ok(1)
+            }
+        }
+    }
+}
+
+/// Waits (bounded) until the actor has fully stopped.
+fn join(actor: &pykka::ActorRef<Probe>) {
+    let actor = actor.clone();
+    within("ActorRef::join", move || actor.join());
+}
+
+// --- Identity and construction (B001-B006) ---------------------------------------------------
+
+#[test]
+fn b001_urn_is_a_uuid4_urn() {
+    let actor = Probe::default().start();
+    assert!(is_uuid4_urn(actor.urn()), "not a urn:uuid v4: {}", actor.urn());
+    assert_eq!(actor.id().urn(), actor.urn());
+    assert!(actor.stop());
+}
+
+#[test]
+fn b002_urns_are_unique() {
+    let registry = ActorRegistry::new();
+    let actors: Vec<_> = (0..10).map(|_| Probe::default().start_in(&registry)).collect();
+    let urns: std::collections::HashSet<&str> = actors.iter().map(|a| a.urn()).collect();
+    assert_eq!(urns.len(), actors.len());
+    assert_eq!(registry.stop_all().len(), 10);
+}
+
+#[test]
+fn b003_b004_identity_is_fixed_at_start_and_shows_name_and_urn() {
+    // R: a Rust actor value has no URN before it is started; the URN is assigned by `start`,
+    // and the actor sees the same identity in `on_start` as its ref shows.
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    let shown = actor.id().to_string();
+    assert!(shown.contains("Probe"), "{shown}");
+    assert!(shown.contains(actor.urn()), "{shown}");
+    events.wait_for(&format!("on_start {shown}"));
+    assert!(actor.stop());
+}
+
+#[test]
+fn b006_start_takes_the_constructed_value() {
+    // R: `start(value)` instead of forwarding constructor arguments.
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    assert_eq!(actor.ask(Cmd::Echo(5)), Ok(5));
+    assert!(actor.stop());
+    // The events handle given to the constructor is the one the actor used.
+    assert!(events.snapshot().contains(&"received Echo(5)".to_string()));
+}
+
+/// An actor that is not `Send`: it holds an `Rc`.
+struct RcHolder {
+    shared: Rc<String>,
+    built_on: String,
+}
+
+impl Actor for RcHolder {
+    type Message = ();
+    type Reply = (usize, String, String);
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<Self::Reply, Unhandled> {
+        Ok((
+            Rc::strong_count(&self.shared),
+            (*self.shared).clone(),
+            self.built_on.clone(),
+        ))
+    }
+}
+
+#[test]
+fn b006_start_with_builds_a_non_send_actor_on_its_own_thread() {
+    let actor = RcHolder::start_with(|| RcHolder {
+        shared: Rc::new("local".to_owned()),
+        built_on: std::thread::current().name().unwrap_or_default().to_owned(),
+    });
+    let (count, text, built_on) = actor.ask(()).expect("reply");
+    assert_eq!(count, 1);
+    assert_eq!(text, "local");
+    assert!(built_on.starts_with("RcHolder-"), "built on {built_on:?}");
+    assert!(actor.stop());
+}
+
+// --- Lifecycle hooks and failures (B007-B016) -------------------------------------------------
+
+#[test]
+fn b007_on_start_runs_before_the_first_message() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    actor.tell(Cmd::Echo(1)).unwrap();
+    assert_eq!(actor.ask(Cmd::Echo(2)), Ok(2));
+    let got = events.snapshot();
+    assert!(got[0].starts_with("on_start "), "{got:?}");
+    assert_eq!(&got[1..], ["received Echo(1)", "received Echo(2)"]);
+    assert!(actor.stop());
+}
+
+#[test]
+fn b008_on_start_runs_after_the_actor_is_registered() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe {
+        registry: Some(registry.clone()),
+        ..Probe::new(&events)
+    }
+    .start_in(&registry);
+    events.wait_for("registered during on_start: true");
+    assert!(actor.stop());
+}
+
+#[test]
+fn b009_stop_in_on_start_stops_the_actor_without_handling_messages() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe {
+        stop_in_on_start: true,
+        ..Probe::new(&events)
+    }
+    .start_in(&registry);
+    let early = actor.ask_future(Cmd::Echo(1));
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert!(registry.is_empty());
+    assert!(matches!(
+        early.get_timeout(DEFAULT_TIMEOUT),
+        Err(Error::ActorDead { .. })
+    ));
+    let got = events.snapshot();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].starts_with("on_start "));
+    assert_eq!(got[1], "on_stop");
+}
+
+#[test]
+fn b010_panic_in_on_start_stops_the_actor() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe {
+        panic_in_on_start: true,
+        ..Probe::new(&events)
+    }
+    .start_in(&registry);
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert!(registry.is_empty());
+    assert!(matches!(actor.ask(Cmd::Echo(1)), Err(Error::ActorDead { .. })));
+    assert!(!actor.stop());
+    // Neither on_stop nor on_failure runs after a failed start.
+    assert_eq!(events.snapshot().len(), 1, "{:?}", events.snapshot());
+}
+
+#[test]
+fn b011_on_stop_runs_only_when_the_actor_is_stopped() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    assert_eq!(actor.ask(Cmd::Echo(1)), Ok(1));
+    assert_eq!(events.count("on_stop"), 0);
+    assert!(actor.stop());
+    assert_eq!(events.count("on_stop"), 1);
+}
+
+#[test]
+fn b012_panic_in_on_stop_still_stops_the_actor() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe {
+        panic_in_on_stop: true,
+        ..Probe::new(&events)
+    }
+    .start_in(&registry);
+    assert!(actor.stop());
+    assert!(!actor.is_alive());
+    assert!(registry.is_empty());
+    assert_eq!(events.count("on_stop"), 1);
+    assert!(matches!(actor.tell(Cmd::Echo(1)), Err(Error::ActorDead { .. })));
+}
+
+#[test]
+fn b013_panic_in_tell_calls_on_failure_and_not_on_stop() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    actor.tell(Cmd::Panic("boom")).unwrap();
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert_eq!(events.count("on_failure: boom"), 1, "{events:?}");
+    assert_eq!(events.count("on_stop"), 0, "{events:?}");
+}
+
+#[test]
+fn b013_b015_panic_in_tell_fails_the_queued_asks_and_unregisters() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe::new(&events).start_in(&registry);
+    let (entered, release) = (Latch::new(), Latch::new());
+    actor
+        .tell(Cmd::HoldThenPanic {
+            entered: entered.clone(),
+            release: release.clone(),
+        })
+        .unwrap();
+    entered.wait();
+    let queued: Vec<_> = (0..3).map(|n| actor.ask_future(Cmd::Echo(n))).collect();
+    release.open();
+    for future in &queued {
+        match future.get_timeout(DEFAULT_TIMEOUT) {
+            Err(Error::ActorDead { actor: dead }) => assert_eq!(&dead, actor.id()),
+            other => panic!("expected ActorDead, got {other:?}"),
+        }
+    }
+    join(&actor);
+    assert!(registry.is_empty());
+    assert_eq!(events.count("on_failure: boom after hold"), 1, "{events:?}");
+    assert_eq!(events.count("on_stop"), 0);
+    // None of the queued messages was handled.
+    assert!(
+        !events.snapshot().iter().any(|e| e.starts_with("received Echo")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn b014_panic_in_on_failure_still_stops_the_actor() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe {
+        panic_in_on_failure: true,
+        ..Probe::new(&events)
+    }
+    .start_in(&registry);
+    actor.tell(Cmd::Panic("first")).unwrap();
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert!(registry.is_empty());
+    assert_eq!(events.count("on_failure: first"), 1);
+    assert!(!actor.stop());
+}
+
+#[test]
+fn b015_panic_in_tell_unregisters_the_actor() {
+    let registry = ActorRegistry::new();
+    let actor = Probe::default().start_in(&registry);
+    assert_eq!(registry.len(), 1);
+    actor.tell(Cmd::Panic("boom")).unwrap();
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert!(registry.get_all().is_empty());
+}
+
+#[test]
+fn b016_panic_stops_only_the_failing_actor() {
+    // R: Rust has no `BaseException`. A panic is an ordinary failure: it stops the failing
+    // actor through `on_failure` and leaves every other actor running.
+    let registry = ActorRegistry::new();
+    let (failing_events, other_events) = (Events::new(), Events::new());
+    let failing = Probe::new(&failing_events).start_in(&registry);
+    let other = Probe::new(&other_events).start_in(&registry);
+    failing.tell(Cmd::Panic("fatal")).unwrap();
+    join(&failing);
+    assert!(!failing.is_alive());
+    assert_eq!(failing_events.count("on_failure: fatal"), 1);
+    assert_eq!(failing_events.count("on_stop"), 0);
+    assert!(other.is_alive());
+    assert_eq!(other.ask(Cmd::Echo(3)), Ok(3));
+    assert_eq!(registry.get_all(), vec![pykka::AnyActorRef::from(other.clone())]);
+    assert!(other.stop());
+}
+
+// --- Stop semantics (B017-B024) ---------------------------------------------------------------
+
+#[test]
+fn b017_self_stop_twice_while_handling_an_ask() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    assert_eq!(actor.ask(Cmd::StopSelfTwice), Ok(2));
+    join(&actor);
+    assert!(!actor.is_alive());
+    assert_eq!(events.count("on_stop"), 1);
+}
+
+#[test]
+fn b018_message_sent_to_self_before_self_stop_is_processed() {
+    let events = Events::new();
+    let registry = ActorRegistry::new();
+    let actor = Probe::new(&events).start_in(&registry);
+    actor.tell(Cmd::TellSelfThenStop).unwrap();
+    join(&actor);
+    let got = events.snapshot();
+    assert_eq!(
+        &got[1..],
+        ["received TellSelfThenStop", "received Echo(99)", "on_stop"],
+        "{got:?}"
+    );
+    assert!(registry.is_empty());
+}
+
+#[test]
+fn b019_ask_queued_behind_a_stop_fails_with_actor_dead() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    let (entered, release) = (Latch::new(), Latch::new());
+    actor
+        .tell(Cmd::Hold {
+            entered: entered.clone(),
+            release: release.clone(),
+        })
+        .unwrap();
+    entered.wait();
+    let stopped = actor.stop_future();
+    let late = actor.ask_future(Cmd::Echo(1));
+    assert!(!late.is_ready());
+    release.open();
+    assert!(matches!(
+        late.get_timeout(DEFAULT_TIMEOUT),
+        Err(Error::ActorDead { .. })
+    ));
+    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    assert_eq!(events.count("received Echo(1)"), 0);
+}
+
+#[test]
+fn b020_second_stop_request_queued_behind_the_first_resolves() {
+    let actor = Probe::default().start();
+    let (entered, release) = (Latch::new(), Latch::new());
+    actor
+        .tell(Cmd::Hold {
+            entered: entered.clone(),
+            release: release.clone(),
+        })
+        .unwrap();
+    entered.wait();
+    let first = actor.stop_future();
+    let second = actor.stop_future();
+    release.open();
+    assert_eq!(first.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    assert_eq!(second.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+}
+
+#[test]
+fn b021_stop_on_a_live_actor_returns_true() {
+    let actor = Probe::default().start();
+    assert!(actor.stop());
+}
+
+#[test]
+fn b022_stop_on_a_dead_actor_returns_false() {
+    let actor = Probe::default().start();
+    assert!(actor.stop());
+    assert!(!actor.stop());
+    assert_eq!(actor.stop_timeout(DEFAULT_TIMEOUT), Ok(false));
+    assert_eq!(actor.stop_future().get_timeout(DEFAULT_TIMEOUT), Ok(false));
+}
+
+#[test]
+fn b023_is_alive_is_true_for_a_running_actor() {
+    let actor = Probe::default().start();
+    assert!(actor.is_alive());
+    assert_eq!(actor.ask(Cmd::Echo(1)), Ok(1));
+    assert!(actor.is_alive());
+    assert!(actor.stop());
+}
+
+#[test]
+fn b024_is_alive_is_false_as_soon_as_stop_returns() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    assert!(actor.stop());
+    assert!(!actor.is_alive());
+    // Blocking stop waited for the whole stop, `on_stop` included.
+    assert_eq!(events.count("on_stop"), 1);
+}

@@ -1,0 +1,370 @@
+//! `ActorRegistry`: registration, lookups, broadcast and `stop_all`.
+//!
+//! Covers B116-B129 of shared/reference/pykka-behaviors.md. Every test uses its own
+//! `ActorRegistry::new()`, so tests running in parallel never see each other's actors.
+
+use pykka::{Actor, ActorRegistry, AnyActorRef, Context, Unhandled};
+
+use crate::support::{DEFAULT_TIMEOUT, Events, within};
+
+/// Records what it is told, and its stop, in a shared event list.
+struct Listener {
+    tag: &'static str,
+    events: Events,
+}
+
+impl Actor for Listener {
+    type Message = String;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, msg: String) -> Result<(), Unhandled> {
+        self.events.push(format!("{} got {msg}", self.tag));
+        Ok(())
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        self.events.push(format!("{} stop begins", self.tag));
+        self.events.push(format!("{} stop ends", self.tag));
+    }
+}
+
+/// Another actor type with the same message type.
+struct Echoer {
+    tag: &'static str,
+    events: Events,
+}
+
+impl Actor for Echoer {
+    type Message = String;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, msg: String) -> Result<(), Unhandled> {
+        self.events.push(format!("{} got {msg}", self.tag));
+        Ok(())
+    }
+}
+
+/// An actor type with another message type.
+struct Counter;
+
+impl Actor for Counter {
+    type Message = u32;
+    type Reply = u32;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, n: u32) -> Result<u32, Unhandled> {
+        Ok(n)
+    }
+}
+
+fn listener(registry: &ActorRegistry, tag: &'static str, events: &Events) -> pykka::ActorRef<Listener> {
+    Listener {
+        tag,
+        events: events.clone(),
+    }
+    .start_in(registry)
+}
+
+fn urns(refs: &[AnyActorRef]) -> Vec<String> {
+    refs.iter().map(|r| r.urn().to_owned()).collect()
+}
+
+#[test]
+fn b116_started_actor_is_registered() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    assert_eq!(registry.get_all(), vec![AnyActorRef::from(actor.clone())]);
+    assert_eq!(registry.len(), 1);
+    assert!(actor.stop());
+}
+
+#[test]
+fn b116_start_registers_in_the_global_registry() {
+    let actor = Counter.start();
+    assert!(ActorRegistry::global().get_by_urn(actor.urn()).is_some());
+    assert!(actor.stop());
+    assert!(ActorRegistry::global().get_by_urn(actor.urn()).is_none());
+}
+
+#[test]
+fn b117_stopped_actor_is_unregistered() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    assert!(actor.stop());
+    assert!(registry.get_all().is_empty());
+    assert!(registry.is_empty());
+}
+
+#[test]
+fn b118_actor_may_be_unregistered_and_registered_by_hand() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    assert!(registry.unregister(&actor));
+    assert!(registry.is_empty());
+    assert!(actor.is_alive(), "unregistering does not stop the actor");
+    registry.register(&actor);
+    assert_eq!(registry.get_all(), vec![AnyActorRef::from(actor.clone())]);
+    registry.register(&actor);
+    assert_eq!(registry.len(), 1, "registering twice keeps one entry");
+    assert!(actor.stop());
+    assert!(registry.is_empty());
+}
+
+#[test]
+fn b119_unregistering_twice_is_a_no_op() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    assert!(registry.unregister(&actor));
+    assert!(!registry.unregister(&actor));
+    assert!(registry.is_empty());
+    registry.register(&actor);
+    assert_eq!(registry.len(), 1);
+    assert!(actor.stop());
+}
+
+#[test]
+fn b120_stop_all_stops_every_actor() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let listeners: Vec<_> = (0..4).map(|_| listener(&registry, "l", &events)).collect();
+    let counters: Vec<_> = (0..4).map(|_| Counter.start_in(&registry)).collect();
+    assert_eq!(registry.len(), 8);
+    let answers = within("stop_all", {
+        let registry = registry.clone();
+        move || registry.stop_all()
+    });
+    assert_eq!(answers, vec![true; 8]);
+    assert!(registry.get_all().is_empty());
+    assert!(listeners.iter().all(|a| !a.is_alive()));
+    assert!(counters.iter().all(|a| !a.is_alive()));
+}
+
+#[test]
+fn b121_stop_all_stops_the_last_started_first_one_at_a_time() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let _a = listener(&registry, "a", &events);
+    let _b = listener(&registry, "b", &events);
+    let _c = listener(&registry, "c", &events);
+    assert_eq!(registry.stop_all(), vec![true, true, true]);
+    assert_eq!(
+        events.snapshot(),
+        [
+            "c stop begins",
+            "c stop ends",
+            "b stop begins",
+            "b stop ends",
+            "a stop begins",
+            "a stop ends"
+        ]
+    );
+}
+
+#[test]
+fn b122_lookup_by_type_returns_exactly_that_type() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let l1 = listener(&registry, "l1", &events);
+    let c1 = Counter.start_in(&registry);
+    let l2 = listener(&registry, "l2", &events);
+    assert_eq!(registry.get_by_type::<Listener>(), vec![l1, l2]);
+    assert_eq!(registry.get_by_type::<Counter>(), vec![c1]);
+    assert!(registry.get_by_type::<Echoer>().is_empty());
+    registry.stop_all();
+}
+
+#[test]
+fn b123_lookup_by_type_does_not_match_another_type_with_the_same_messages() {
+    // R: Rust has no subclasses; the closest relative of a subclass is another actor type
+    // with the same message and reply types, and it is not matched.
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let echoer = Echoer {
+        tag: "e",
+        events: events.clone(),
+    }
+    .start_in(&registry);
+    let listener = listener(&registry, "l", &events);
+    assert_eq!(registry.get_by_type::<Echoer>(), vec![echoer.clone()]);
+    assert_eq!(registry.get_by_type::<Listener>(), vec![listener.clone()]);
+    let any = registry.get_by_urn(echoer.urn()).unwrap();
+    assert!(any.is::<Echoer>());
+    assert!(!any.is::<Listener>());
+    assert!(any.downcast::<Listener>().is_none());
+    registry.stop_all();
+}
+
+#[test]
+fn b124_lookup_by_name_matches_the_exact_type_name() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let l = listener(&registry, "l", &events);
+    let c = Counter.start_in(&registry);
+    assert_eq!(urns(&registry.get_by_name("Listener")), vec![l.urn().to_owned()]);
+    assert_eq!(urns(&registry.get_by_name("Counter")), vec![c.urn().to_owned()]);
+    assert!(registry.get_by_name("Listen").is_empty());
+    assert!(registry.get_by_name("registry::Listener").is_empty());
+    registry.stop_all();
+}
+
+#[test]
+fn b125_lookup_by_urn_returns_an_equal_ref() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    let found = registry.get_by_urn(actor.urn()).expect("registered");
+    assert_eq!(found, actor);
+    assert_eq!(found.downcast::<Counter>(), Some(actor.clone()));
+    assert_eq!(found.downcast::<Counter>().unwrap().ask(4), Ok(4));
+    assert!(actor.stop());
+}
+
+#[test]
+fn b126_lookup_of_an_unknown_urn_is_none() {
+    let registry = ActorRegistry::new();
+    let actor = Counter.start_in(&registry);
+    assert!(
+        registry
+            .get_by_urn("urn:uuid:00000000-0000-4000-8000-000000000000")
+            .is_none()
+    );
+    assert!(ActorRegistry::new().get_by_urn(actor.urn()).is_none());
+    assert!(actor.stop());
+}
+
+/// Waits until each actor has handled everything sent to it so far.
+fn flush(registry: &ActorRegistry) {
+    for actor in registry.get_all() {
+        if let Some(l) = actor.downcast::<Listener>() {
+            assert_eq!(l.ask_timeout(String::from("flush"), DEFAULT_TIMEOUT), Ok(()));
+        } else if let Some(e) = actor.downcast::<Echoer>() {
+            assert_eq!(e.ask_timeout(String::from("flush"), DEFAULT_TIMEOUT), Ok(()));
+        } else if let Some(c) = actor.downcast::<Counter>() {
+            assert_eq!(c.ask_timeout(0, DEFAULT_TIMEOUT), Ok(0));
+        }
+    }
+}
+
+fn got(events: &Events, msg: &str) -> Vec<String> {
+    let mut who: Vec<String> = events
+        .snapshot()
+        .into_iter()
+        .filter_map(|e| e.strip_suffix(&format!(" got {msg}")).map(String::from))
+        .collect();
+    who.sort();
+    who
+}
+
+#[test]
+fn b127_broadcast_reaches_every_actor_taking_the_message_type() {
+    // R: a broadcast goes to every running actor whose message type is the broadcast's type.
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let _l = listener(&registry, "l", &events);
+    let _e = Echoer {
+        tag: "e",
+        events: events.clone(),
+    }
+    .start_in(&registry);
+    let _c = Counter.start_in(&registry);
+    assert_eq!(registry.broadcast(&String::from("hello")), 2);
+    flush(&registry);
+    assert_eq!(got(&events, "hello"), ["e", "l"]);
+    assert_eq!(registry.broadcast(&7_u32), 1);
+    registry.stop_all();
+}
+
+#[test]
+fn b128_broadcast_to_a_type() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let _l1 = listener(&registry, "l1", &events);
+    let _l2 = listener(&registry, "l2", &events);
+    let _e = Echoer {
+        tag: "e",
+        events: events.clone(),
+    }
+    .start_in(&registry);
+    assert_eq!(registry.broadcast_to::<Listener>(&String::from("typed")), 2);
+    flush(&registry);
+    assert_eq!(got(&events, "typed"), ["l1", "l2"]);
+    registry.stop_all();
+}
+
+#[test]
+fn b129_broadcast_to_a_type_name() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let _l = listener(&registry, "l", &events);
+    let _e = Echoer {
+        tag: "e",
+        events: events.clone(),
+    }
+    .start_in(&registry);
+    assert_eq!(registry.broadcast_to_name("Echoer", &String::from("named")), 1);
+    assert_eq!(registry.broadcast_to_name("Nobody", &String::from("named")), 0);
+    flush(&registry);
+    assert_eq!(got(&events, "named"), ["e"]);
+    registry.stop_all();
+}
+
+#[test]
+fn broadcast_skips_actors_that_stopped() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let l1 = listener(&registry, "l1", &events);
+    let l2 = listener(&registry, "l2", &events);
+    // Registered by hand after it stopped: still listed, but dead.
+    assert!(l1.stop());
+    registry.register(&l1);
+    assert_eq!(registry.broadcast(&String::from("late")), 1);
+    assert_eq!(l2.ask_timeout(String::from("flush"), DEFAULT_TIMEOUT), Ok(()));
+    assert_eq!(got(&events, "late"), ["l2"]);
+    registry.unregister(&l1);
+    registry.stop_all();
+}
+
+#[test]
+fn stop_all_returns_when_a_registered_actor_is_already_dead() {
+    // Pykka's `stop_all` answers False for such an actor; it must not loop on it forever.
+    let registry = ActorRegistry::new();
+    let other = ActorRegistry::new();
+    let dead = Counter.start_in(&other);
+    assert!(dead.stop());
+    registry.register(&dead);
+    let live = Counter.start_in(&registry);
+    let answers = within("stop_all with a dead actor registered", {
+        let registry = registry.clone();
+        move || registry.stop_all()
+    });
+    assert_eq!(answers, vec![true, false]);
+    assert!(!live.is_alive());
+}
+
+/// Stops every actor of its registry from inside a handler.
+struct Janitor {
+    registry: ActorRegistry,
+}
+
+impl Actor for Janitor {
+    type Message = ();
+    type Reply = Vec<bool>;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<Vec<bool>, Unhandled> {
+        Ok(self.registry.stop_all())
+    }
+}
+
+#[test]
+fn stop_all_from_an_actor_of_the_registry_returns() {
+    let registry = ActorRegistry::new();
+    let counter = Counter.start_in(&registry);
+    let janitor = Janitor {
+        registry: registry.clone(),
+    }
+    .start_in(&registry);
+    // The janitor cannot wait for itself: its own stop is queued and answered true.
+    assert_eq!(janitor.ask_timeout((), DEFAULT_TIMEOUT), Ok(vec![true, true]));
+    assert!(!counter.is_alive());
+    let joined = janitor.clone();
+    within("join the janitor", move || joined.join());
+    assert!(registry.is_empty());
+}
