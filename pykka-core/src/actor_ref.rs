@@ -37,7 +37,10 @@ pub(crate) struct Cell<A: Actor> {
 
 /// A reference to a running actor: cheap to clone, `Send + Sync`, usable from any thread.
 ///
-/// Refs compare and hash by the actor's URN and display as `Calculator (urn:uuid:…)`.
+/// Refs compare and hash by the actor's URN and display as `Calculator (urn:uuid:…)`. (Clippy's
+/// `mutable_key_type` lint flags refs used as map keys because the shared state behind them
+/// has atomics; the hash only reads the URN, which never changes. Key by [`ActorRef::id`] to
+/// avoid the lint.)
 ///
 /// # Examples
 ///

@@ -80,7 +80,11 @@ impl Calc {
 
     /// Returns a `Result` from the method itself.
     pub fn checked_div(&self, a: i64, b: i64) -> Result<i64, String> {
-        if b == 0 { Err("division by zero".into()) } else { Ok(a / b) }
+        if b == 0 {
+            Err("division by zero".into())
+        } else {
+            Ok(a / b)
+        }
     }
 
     /// Reads the private state.
@@ -95,7 +99,13 @@ impl Calc {
 
 fn calc(registry: &ActorRegistry) -> (CalcProxy, Events) {
     let events = Events::default();
-    let actor = Calc { total: 0, name: "calc".into(), secret: 7, events: events.clone() }.start_in(registry);
+    let actor = Calc {
+        total: 0,
+        name: "calc".into(),
+        secret: 7,
+        events: events.clone(),
+    }
+    .start_in(registry);
     (actor.proxy().unwrap(), events)
 }
 
@@ -233,7 +243,10 @@ fn result_returning_methods_give_a_future_of_the_result() {
     let registry = ActorRegistry::new();
     let (proxy, _) = calc(&registry);
     assert_eq!(proxy.checked_div(9, 3).get_timeout(TIMEOUT).unwrap(), Ok(3));
-    assert_eq!(proxy.checked_div(1, 0).get_timeout(TIMEOUT).unwrap(), Err("division by zero".to_string()));
+    assert_eq!(
+        proxy.checked_div(1, 0).get_timeout(TIMEOUT).unwrap(),
+        Err("division by zero".to_string())
+    );
     registry.stop_all();
 }
 
@@ -250,6 +263,7 @@ fn plain_messages_and_proxy_calls_coexist() {
 }
 
 #[test]
+#[allow(clippy::mutable_key_type, reason = "proxies hash by the actor's URN and path, which never change")]
 fn b092_to_b095_proxies_compare_and_hash_by_actor_and_path() {
     let registry = ActorRegistry::new();
     let (proxy, _) = calc(&registry);
@@ -297,7 +311,10 @@ fn b106_proxy_of_a_dead_actor_is_actor_dead() {
     let actor = proxy.actor_ref().clone();
     assert!(actor.stop());
     let err = actor.proxy().unwrap_err();
-    assert!(matches!(&err, Error::ActorDead { actor: id } if id == actor.id()), "{err:?}");
+    assert!(
+        matches!(&err, Error::ActorDead { actor: id } if id == actor.id()),
+        "{err:?}"
+    );
     assert!(err.to_string().contains(actor.urn()));
 }
 
@@ -351,7 +368,12 @@ impl Sink for RecordingSink {
 fn b111_a_test_double_injected_at_start_is_what_the_proxy_reaches() {
     let registry = ActorRegistry::new();
     let (tx, rx) = mpsc::channel();
-    let proxy = Producer { sink: Box::new(RecordingSink(tx)) }.start_in(&registry).proxy().unwrap();
+    let proxy = Producer {
+        sink: Box::new(RecordingSink(tx)),
+    }
+    .start_in(&registry)
+    .proxy()
+    .unwrap();
     assert_eq!(proxy.produce("item".into()).get_timeout(TIMEOUT).unwrap(), 4);
     assert_eq!(rx.recv_timeout(TIMEOUT).unwrap(), "item");
     assert!(rx.try_recv().is_err(), "called exactly once");
@@ -378,7 +400,12 @@ fn b142_to_b144_message_enums_can_be_sent_without_a_proxy() {
     assert_eq!(total.get_timeout(TIMEOUT).unwrap(), 11);
 
     // The combined enum carries method calls too, and a tell-form reply sends no answer.
-    actor.send(CalcMessage::Call(CalcCall::Accumulate { x: 1, reply: Reply::tell() })).unwrap();
+    actor
+        .send(CalcMessage::Call(CalcCall::Accumulate {
+            x: 1,
+            reply: Reply::tell(),
+        }))
+        .unwrap();
     assert_eq!(proxy.total().get_timeout(TIMEOUT).unwrap(), 12);
     registry.stop_all();
 }
@@ -429,11 +456,20 @@ impl<T: Clone + Send + std::fmt::Debug + 'static> Slot<T> {
 #[test]
 fn generic_actors_get_generic_proxies() {
     let registry = ActorRegistry::new();
-    let words = Slot { value: String::from("a") }.start_in(&registry).proxy().unwrap();
+    let words = Slot {
+        value: String::from("a"),
+    }
+    .start_in(&registry)
+    .proxy()
+    .unwrap();
     let numbers = Slot { value: 1u8 }.start_in(&registry).proxy().unwrap();
     assert_eq!(words.replace("b".into()).get_timeout(TIMEOUT).unwrap(), "a");
     assert_eq!(words.value().get_timeout(TIMEOUT).unwrap(), "b");
     assert_eq!(numbers.replace(2).get_timeout(TIMEOUT).unwrap(), 1);
-    assert!(words.actor_ref().name().starts_with("Slot<"), "{}", words.actor_ref().name());
+    assert!(
+        words.actor_ref().name().starts_with("Slot<"),
+        "{}",
+        words.actor_ref().name()
+    );
     registry.stop_all();
 }
