@@ -67,6 +67,13 @@ pub trait Actor: Sized + 'static {
     /// bounds that wait.
     const INBOX_CAPACITY: Option<usize> = None;
 
+    /// Whether [`ActorRegistry::join_all`] may return while this actor still runs (Pykka's
+    /// `use_daemon_thread`). Defaults to false.
+    ///
+    /// Rust threads never keep a process alive, so every actor ends when `main` returns;
+    /// `join_all` is how a program waits for its non-daemon actors.
+    const DAEMON: bool = false;
+
     /// The actor's type name, used in thread names, logs, errors and registry lookups.
     ///
     /// Defaults to the last segment of the type's path (`Calculator`, or `Pair<u32>` for a

@@ -23,6 +23,7 @@ trait ErasedRef: Send + Sync {
     fn stop_future(&self) -> Future<bool>;
     fn join(&self);
     fn terminated(&self) -> Future<()>;
+    fn is_daemon(&self) -> bool;
     fn as_any(&self) -> &dyn Any;
     /// Tells `message` (which must be the actor's `Message` type) to the actor.
     fn tell_any(&self, message: Box<dyn Any + Send>) -> Result<()>;
@@ -52,6 +53,9 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
     }
     fn terminated(&self) -> Future<()> {
         self.cell.terminated.clone()
+    }
+    fn is_daemon(&self) -> bool {
+        A::DAEMON
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -330,7 +334,8 @@ impl ActorRegistry {
         self.get_all().iter().rev().map(AnyActorRef::stop_future).collect()
     }
 
-    /// Waits until no actor is registered, or `timeout` (if given) runs out.
+    /// Waits until every registered actor that is not a [daemon](Actor::DAEMON) has stopped, or
+    /// `timeout` (if given) runs out.
     ///
     /// Rust threads do not keep a process alive: when `main` returns, every actor ends with
     /// it. Call this (or [`stop_all`](Self::stop_all)) before returning from `main` to let
@@ -342,18 +347,25 @@ impl ActorRegistry {
     pub fn join_all(&self, timeout: Option<Duration>) -> Result<()> {
         let deadline = timeout.map(|t| std::time::Instant::now() + t);
         loop {
-            let Some(actor) = self.get_all().into_iter().next() else {
+            let pending: Vec<AnyActorRef> = self
+                .get_all()
+                .into_iter()
+                .filter(|a| !a.inner.is_daemon() && !a.inner.terminated().is_ready())
+                .collect();
+            if pending.is_empty() {
                 return Ok(());
-            };
-            match deadline {
-                None => actor.inner.join(),
-                Some(d) => {
-                    let left = d.saturating_duration_since(std::time::Instant::now());
-                    if actor.inner.terminated().get_timeout(left).is_err() {
-                        return Err(Error::Timeout {
-                            actor: Some(actor.id().clone()),
-                            after: timeout.unwrap_or_default(),
-                        });
+            }
+            for actor in pending {
+                match deadline {
+                    None => actor.inner.join(),
+                    Some(d) => {
+                        let left = d.saturating_duration_since(std::time::Instant::now());
+                        if actor.inner.terminated().get_timeout(left).is_err() {
+                            return Err(Error::Timeout {
+                                actor: Some(actor.id().clone()),
+                                after: timeout.unwrap_or_default(),
+                            });
+                        }
                     }
                 }
             }

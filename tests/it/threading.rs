@@ -2,8 +2,8 @@
 //!
 //! Covers B138 and B139 of shared/reference/pykka-behaviors.md. B139 is reshaped: Rust has no
 //! daemon threads, so "the interpreter waits for the actor" becomes "`ActorRegistry::join_all`
-//! waits for it". B140 (a per-actor daemon flag) has no counterpart in the API and is not
-//! tested.
+//! waits for it". B140 is reshaped the same way: `Actor::DAEMON = true` means `join_all` does not
+//! wait for the actor.
 
 use std::collections::HashSet;
 use std::thread::ThreadId;
@@ -116,4 +116,30 @@ fn b139_join_all_waits_for_running_actors() {
     assert!(!actor.is_alive());
     assert!(registry.is_empty());
     assert_eq!(registry.join_all(Some(DEFAULT_TIMEOUT)), Ok(()));
+}
+
+/// An actor that declares itself a daemon (B140).
+struct Background;
+
+impl Actor for Background {
+    type Message = ();
+    type Reply = ();
+    const DAEMON: bool = true;
+}
+
+#[test]
+fn b140_join_all_does_not_wait_for_daemon_actors() {
+    let registry = ActorRegistry::new();
+    let daemon = Background.start_in(&registry);
+    // A running daemon does not hold `join_all` back, even with no timeout.
+    let result = within("join_all with a daemon", {
+        let registry = registry.clone();
+        move || registry.join_all(None)
+    });
+    assert_eq!(result, Ok(()));
+    assert!(daemon.is_alive());
+    let worker = Quitter.start_in(&registry);
+    let err = registry.join_all(Some(Duration::from_millis(5))).unwrap_err();
+    assert_eq!(err.actor(), Some(worker.id()), "only the non-daemon actor is waited for");
+    registry.stop_all();
 }
