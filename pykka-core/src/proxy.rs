@@ -235,8 +235,8 @@ pub trait Proxied: Actor {
 /// block made callable through a proxy.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has `#[pykka::actor]` on its struct but no `#[pykka::actor]` impl block",
-    label = "add `#[pykka::actor]` to an `impl {Self}` block (it may be empty)"
+    message = "`{Self}` has `#[pykka::actor]` or `#[pykka::traversable]` on its struct but not on an `impl` block",
+    label = "add the struct's attribute to an `impl {Self}` block (it may be empty)"
 )]
 pub trait HasMethods {
     /// The generated method-call enum, `{Type}Call`.
@@ -261,16 +261,17 @@ pub trait Traversable: Sized + 'static {
 /// A marker that the struct part of an `#[pykka::actor]` or `#[pykka::traversable]` exists.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has an `#[pykka::actor]` impl block but its struct lacks `#[pykka::actor]`",
-    label = "add `#[pykka::actor]` (or `#[pykka::traversable]`) to the definition of `{Self}`"
+    message = "`{Self}` has `#[pykka::actor]` or `#[pykka::traversable]` on an `impl` block but not on its struct",
+    label = "add the `impl` block's attribute to the definition of `{Self}`"
 )]
 pub trait ProxyStruct {}
 
-/// Arguments and results of proxied methods travel between threads, so they must be `Send`.
+/// Arguments and results of proxied methods, and the values of proxied fields, travel between
+/// threads, so they must be `Send`.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent to or from the actor's thread",
-    label = "proxied method arguments and return values must be `Send`"
+    label = "a proxy sends this value between threads, so it must be `Send`"
 )]
 pub trait SendArg {}
 
@@ -280,20 +281,14 @@ impl<T: Send> SendArg for T {}
 #[doc(hidden)]
 pub fn assert_send_arg<T: SendArg + ?Sized>() {}
 
-// The `Proxied` bounds sit on the methods rather than on the impls so that calling `proxy()`
-// on an actor without `#[pykka::actor]` reports `Proxied`'s own message ("`X` has no proxy")
-// instead of a generic "method exists but its trait bounds were not satisfied".
-impl<A: Actor> ActorRef<A> {
+impl<A: Proxied> ActorRef<A> {
     /// Returns a typed proxy to the actor: call its methods and read or write its `pub` fields
     /// as if it were a local object; every call is a message.
     ///
     /// # Errors
     ///
     /// [`Error::ActorDead`] if the actor is not running.
-    pub fn proxy(&self) -> crate::Result<<A as Proxied>::Proxy>
-    where
-        A: Proxied,
-    {
+    pub fn proxy(&self) -> crate::Result<A::Proxy> {
         if !self.is_alive() {
             return Err(Error::ActorDead {
                 actor: self.id().clone(),
@@ -303,14 +298,11 @@ impl<A: Actor> ActorRef<A> {
     }
 }
 
-impl<A: Actor> Context<A> {
+impl<A: Proxied> Context<A> {
     /// Returns a proxy to the actor itself. Calls through it are queued after the messages
     /// already in the inbox (manual 2.7, "Proxy to itself"); do not block on their futures
     /// from the actor's own thread.
-    pub fn proxy(&self) -> <A as Proxied>::Proxy
-    where
-        A: Proxied,
-    {
+    pub fn proxy(&self) -> A::Proxy {
         A::proxy_from(ProxyBase::root(self.actor_ref().clone()))
     }
 }

@@ -66,8 +66,8 @@
 //! ```
 //!
 //! Not supported, each a compile error at your code: generic methods, `async fn`, `unsafe fn`,
-//! `self` by value, reference or `impl Trait` arguments and return types, argument types that
-//! are not `Send`, and the attribute on an enum, trait or function.
+//! `self` by value, reference or `impl Trait` arguments and return types, argument, return and
+//! `pub` field types that are not `Send`, and the attribute on an enum, trait or function.
 //!
 //! ```compile_fail
 //! #[pykka::actor]

@@ -64,6 +64,7 @@ pub(crate) fn field_enum(
     let phantom_ref_arm = phantom_arm(&shape.generics, true);
     // A struct without its `#[actor]` impl block is reported here, once, at the struct's name.
     let call_ty = quote_spanned!(ident.span()=> <#self_ty as ::pykka::__private::HasMethods>::Call);
+    let call_pattern = quote_spanned!(ident.span()=> Self::Call(_));
     let deferred = deferred();
     let user_predicates = user_predicates(&shape.generics);
     quote! {
@@ -105,7 +106,7 @@ pub(crate) fn field_enum(
         impl #impl_generics ::core::fmt::Debug for #message #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let variant: &'static str = match self {
-                    Self::Call(_) => "Call",
+                    #call_pattern => "Call",
                     #(#debug_arms)*
                     #phantom_ref_arm
                 };

@@ -131,13 +131,20 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
         let label = names::unraw(name);
         let set_doc = format!("Writes the field `{label}` on the actor's thread, in message order.");
         let get_doc = format!("Reads the field `{label}`: a future of a clone of its value.");
+        // The messages are spanned at the struct's name, like the `Call` variant of the field
+        // enum: if the struct lacks its `#[actor]` impl block, rustc then reports the missing
+        // `HasMethods` once, there, instead of once per getter and setter.
+        let (get, set) = (respan(&get, ident.span()), respan(&set, ident.span()));
+        let get_message = quote_spanned!(ident.span()=> #message::#get { reply: __pykka_reply });
+        let set_message = quote_spanned!(ident.span()=> #message::#set { value, reply: __pykka_reply });
+        let tell_message = quote_spanned!(ident.span()=> #message::#set { value, reply: ::pykka::Reply::tell() });
         ask.push(quote_spanned! {name.span()=>
             #[doc = #get_doc]
             #[doc = ""]
             #field_docs
             pub fn #name(&self) -> ::pykka::Future<#ty> {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask(#message::#get { reply: __pykka_reply }, __pykka_future)
+                self.base.ask(#get_message, __pykka_future)
             }
 
             #[doc = #set_doc]
@@ -145,7 +152,7 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             /// The future is set once the value is written, so a read sent after it sees it.
             pub fn #setter(&self, value: #ty) -> ::pykka::Future<()> {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask(#message::#set { value, reply: __pykka_reply }, __pykka_future)
+                self.base.ask(#set_message, __pykka_future)
             }
         });
         tell.push(quote_spanned! {name.span()=>
@@ -155,10 +162,17 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             ///
             /// [`Error::ActorDead`](::pykka::Error::ActorDead) if the actor has stopped.
             pub fn #setter(&self, value: #ty) -> ::pykka::Result<()> {
-                self.base.send(#message::#set { value, reply: ::pykka::Reply::tell() })
+                self.base.send(#tell_message)
             }
         });
     }
+    // A field's value crosses threads in its getter's and setter's messages, like a method's
+    // arguments: say so at the field's type (otherwise the accessors would just be missing).
+    let asserts = fields.iter().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> ::pykka::__private::assert_send_arg::<#ty>();)
+    });
+    let (own_impl_generics, _, own_where_clause) = shape.generics.split_for_impl();
     quote! {
         #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #proxy #ty_generics #where_clause {
@@ -169,6 +183,13 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
         impl #impl_generics #defer #ty_generics #where_clause {
             #(#tell)*
         }
+
+        const _: () = {
+            #[allow(dead_code, reason = "generated: compile-time checks only")]
+            fn __pykka_assertions #own_impl_generics () #own_where_clause {
+                #(#asserts)*
+            }
+        };
     }
 }
 
@@ -234,10 +255,12 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         ::pykka::__private::assert_proxy_struct::<#self_ty>();
     };
     quote! {
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #proxy_ty #dispatch_where_clause {
             #(#ask)*
         }
 
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #defer_ty #dispatch_where_clause {
             #(#tell)*
         }
@@ -250,4 +273,9 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
             }
         };
     }
+}
+
+/// `ident` with another span.
+fn respan(ident: &syn::Ident, span: proc_macro2::Span) -> syn::Ident {
+    syn::Ident::new(&ident.to_string(), span)
 }

@@ -27,12 +27,18 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
             "Returns a proxy to the traversable field `{label}`: its methods and fields run on the actor's thread."
         );
         let traversable = quote_spanned!(ty.span()=> <#ty as ::pykka::Traversable>);
+        // The return type and the call at the field's type, so that a type without
+        // `#[traversable]` is reported there, once.
+        let output = quote_spanned!(ty.span()=> #traversable::Proxy<#root>);
+        let body = quote_spanned! {ty.span()=>
+            #traversable::proxy_from(self.base.nested(#label, |t: &mut #self_ty| &mut t.#name))
+        };
         quote! {
             #[doc = #doc]
             #[doc = ""]
             #field_docs
-            pub fn #name(&self) -> #traversable::Proxy<#root> {
-                #traversable::proxy_from(self.base.nested(#label, |t: &mut #self_ty| &mut t.#name))
+            pub fn #name(&self) -> #output {
+                #body
             }
         }
     });

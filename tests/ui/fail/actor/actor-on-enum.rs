@@ -1,0 +1,9 @@
+use pykka::actor;
+
+#[actor]
+pub enum Light {
+    On,
+    Off,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use pykka::{actor, Actor};
+
+#[actor]
+pub struct Counter;
+
+impl Actor for Counter { type Message = (); type Reply = (); }
+
+#[actor]
+impl Counter {
+    pub fn consume(self) {}
+}
+
+fn main() {}

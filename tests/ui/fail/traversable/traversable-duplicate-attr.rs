@@ -1,0 +1,21 @@
+use pykka::{actor, traversable, Actor};
+
+#[traversable]
+pub struct Playback;
+
+#[traversable]
+impl Playback {}
+
+#[actor]
+pub struct Player {
+    #[traversable]
+    #[traversable]
+    pub playback: Playback,
+}
+
+impl Actor for Player { type Message = (); type Reply = (); }
+
+#[actor]
+impl Player {}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use pykka::traversable;
+
+#[traversable]
+pub enum Playback {
+    Playing,
+    Paused,
+}
+
+fn main() {}

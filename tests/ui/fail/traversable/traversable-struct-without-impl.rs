@@ -1,0 +1,12 @@
+use pykka::traversable;
+
+#[traversable]
+pub struct Playback {
+    pub volume: u8,
+}
+
+impl Playback {
+    pub fn play(&self) {}
+}
+
+fn main() {}
