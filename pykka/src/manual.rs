@@ -1,1 +1,63 @@
-//! The user manual of pykka, one module per topic.
+//! The user manual: how to write, run, test and debug actors with pykka.
+//!
+//! This module has no items; each chapter below is a module holding documentation only.
+//! Every example in it is a doctest, written as you would write it (`use pykka::…`), so the
+//! manual cannot drift from the code. It follows the structure of Python Pykka's manual; the
+//! last chapter lists where and why pykka-rs differs.
+//!
+//! 1. [`actor_model`]: the rules of the actor model, and what runs on which thread.
+//! 2. [`actors`]: implementing [`Actor`](crate::Actor), messages and replies, hooks, failures,
+//!    the ways to start an actor, bounded inboxes.
+//! 3. [`messages`]: `tell`, `ask` and their variants, closures, and how stopping works.
+//! 4. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
+//!    message enums.
+//! 5. [`traversable`]: reaching into an actor's fields with nested proxies.
+//! 6. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
+//!    combinators, [`get_all`](crate::get_all), and `.await`.
+//! 7. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
+//!    `stop_all` and `join_all`.
+//! 8. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 9. [`logging`]: the `tracing` events under target `pykka`.
+//! 10. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 11. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 12. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 13. [`differences`]: what differs from Python Pykka, and why.
+
+#[doc = include_str!("../docs/actor_model.md")]
+pub mod actor_model {}
+
+#[doc = include_str!("../docs/actors.md")]
+pub mod actors {}
+
+#[doc = include_str!("../docs/messages.md")]
+pub mod messages {}
+
+#[doc = include_str!("../docs/proxies.md")]
+pub mod proxies {}
+
+#[doc = include_str!("../docs/traversable.md")]
+pub mod traversable {}
+
+#[doc = include_str!("../docs/futures.md")]
+pub mod futures {}
+
+#[doc = include_str!("../docs/registry.md")]
+pub mod registry {}
+
+#[doc = include_str!("../docs/errors.md")]
+pub mod errors {}
+
+#[doc = include_str!("../docs/logging.md")]
+pub mod logging {}
+
+#[doc = include_str!("../docs/testing.md")]
+pub mod testing {}
+
+#[doc = include_str!("../docs/debugging.md")]
+pub mod debugging {}
+
+#[doc = include_str!("../docs/runtime.md")]
+pub mod runtime {}
+
+#[doc = include_str!("../docs/differences.md")]
+pub mod differences {}
