@@ -258,8 +258,8 @@ impl<A: Actor> ActorRef<A> {
     /// Asks the actor to stop and waits until it has.
     ///
     /// Messages queued before the stop are handled first; later ones are answered with
-    /// [`Error::ActorDead`]. Returns true if the actor was alive or already stopping, false if
-    /// it was already dead. Called from the actor's own thread it cannot wait for itself: it
+    /// [`Error::ActorDead`]. Returns true if the actor was alive or already stopping (after a
+    /// failure too), false if it had already stopped. Called from the actor's own thread it cannot wait for itself: it
     /// queues the stop (like [`Context::stop`]) and returns true.
     ///
     /// # Examples

@@ -7,8 +7,9 @@
 //! on" edges to report every cycle. With [`set_deadlock_detection`] on, a `get` that would
 //! close a cycle returns [`Error::Deadlock`] instead of hanging.
 //!
-//! Recording is nearly free: a relaxed store per message, and a lock only on the slow path of
-//! a blocking `get` (after the spin phase) and for proxy calls and asks.
+//! Recording is nearly free: a relaxed store per message, and an uncontended lock only for
+//! closure envelopes (proxy calls, `ask_with`, `tell_with`) and on the slow path of a blocking
+//! `get` (after the spin phase).
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -37,6 +37,7 @@ pub(crate) struct Field<'a> {
     pub(crate) ident: Ident,
     pub(crate) ty: &'a Type,
     pub(crate) public: bool,
+    pub(crate) vis: &'a Visibility,
     /// Every `#[traversable]` attribute on the field (more than one is an error).
     pub(crate) traversable: Vec<&'a Attribute>,
     pub(crate) docs: Vec<&'a Attribute>,
@@ -95,7 +96,8 @@ impl<'a> Field<'a> {
         Field {
             ident: original.ident.clone().expect("named field"),
             ty: &original.ty,
-            public: matches!(original.vis, Visibility::Public(_)),
+            public: !matches!(original.vis, Visibility::Inherited),
+            vis: &original.vis,
             traversable: original
                 .attrs
                 .iter()

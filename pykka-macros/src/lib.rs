@@ -8,7 +8,7 @@
 //!
 //! - `CalculatorProxy`: the typed proxy, from [`ActorRef::proxy`]. Every `pub fn` of the impl
 //!   block taking `&self` or `&mut self` becomes a proxy method with the same name, arguments
-//!   and docs, returning `Future<R>` (ask semantics). Every `pub` field `x` gets `x()` (a
+//!   and docs, returning `Future<R>` (ask semantics). Every `pub` (or `pub(crate)`, …) field `x` gets `x()` (a
 //!   `Future` of a clone of its value) and `set_x(v)` (a `Future<()>` set once written).
 //!   `proxy.defer()` gives `CalculatorDefer`, the same methods and setters without a reply
 //!   (Pykka's `defer`, tell semantics).
@@ -16,7 +16,7 @@
 //!   method): the messages the proxy sends (Pykka's `ProxyGetAttr`, `ProxySetAttr`,
 //!   `ProxyCall`), which you can also [`send`](pykka::ActorRef::send) yourself.
 //!
-//! Private methods and fields are not exposed; associated functions without `self` are left
+//! Private (no `pub`) methods and fields are not exposed, and accessors take their visibility; associated functions without `self` are left
 //! alone. A method may take a `&Context<Self>` argument anywhere in its list: the proxy does
 //! not show it, and the runtime passes the actor's context. Mark a `pub` field
 //! `#[traversable]` to reach it through a nested proxy (`proxy.playback().play()`), whose type

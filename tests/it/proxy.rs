@@ -263,7 +263,10 @@ fn plain_messages_and_proxy_calls_coexist() {
 }
 
 #[test]
-#[allow(clippy::mutable_key_type, reason = "proxies hash by the actor's URN and path, which never change")]
+#[allow(
+    clippy::mutable_key_type,
+    reason = "proxies hash by the actor's URN and path, which never change"
+)]
 fn b092_to_b095_proxies_compare_and_hash_by_actor_and_path() {
     let registry = ActorRegistry::new();
     let (proxy, _) = calc(&registry);
@@ -471,5 +474,34 @@ fn generic_actors_get_generic_proxies() {
         "{}",
         words.actor_ref().name()
     );
+    registry.stop_all();
+}
+
+/// Fields and methods visible in the crate only get crate-visible accessors.
+#[actor]
+pub struct Scoped {
+    pub(crate) note: String,
+}
+
+impl Actor for Scoped {
+    type Message = ();
+    type Reply = ();
+}
+
+#[actor]
+impl Scoped {
+    /// Crate-visible method.
+    pub(crate) fn shout(&self) -> String {
+        self.note.to_uppercase()
+    }
+}
+
+#[test]
+fn crate_visible_fields_and_methods_are_proxied() {
+    let registry = ActorRegistry::new();
+    let proxy = Scoped { note: "hi".into() }.start_in(&registry).proxy().unwrap();
+    proxy.set_note("hey".into()).get_timeout(TIMEOUT).unwrap();
+    assert_eq!(proxy.note().get_timeout(TIMEOUT).unwrap(), "hey");
+    assert_eq!(proxy.shout().get_timeout(TIMEOUT).unwrap(), "HEY");
     registry.stop_all();
 }

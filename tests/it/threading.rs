@@ -140,6 +140,10 @@ fn b140_join_all_does_not_wait_for_daemon_actors() {
     assert!(daemon.is_alive());
     let worker = Quitter.start_in(&registry);
     let err = registry.join_all(Some(Duration::from_millis(5))).unwrap_err();
-    assert_eq!(err.actor(), Some(worker.id()), "only the non-daemon actor is waited for");
+    assert_eq!(
+        err.actor(),
+        Some(worker.id()),
+        "only the non-daemon actor is waited for"
+    );
     registry.stop_all();
 }

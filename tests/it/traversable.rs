@@ -74,10 +74,15 @@ impl Player {
 }
 
 fn player(registry: &ActorRegistry) -> PlayerProxy {
-    Player { playback: Playback { playing: false, mixer: Mixer { volume: 1 } } }
-        .start_in(registry)
-        .proxy()
-        .unwrap()
+    Player {
+        playback: Playback {
+            playing: false,
+            mixer: Mixer { volume: 1 },
+        },
+    }
+    .start_in(registry)
+    .proxy()
+    .unwrap()
 }
 
 #[test]
@@ -100,7 +105,15 @@ fn nested_traversables_go_as_deep_as_the_chain() {
     proxy.playback().mixer().defer().louder(4).unwrap();
     proxy.playback().mixer().defer().set_volume(10).unwrap();
     assert_eq!(proxy.playback().mixer().volume().get_timeout(TIMEOUT).unwrap(), 10);
-    assert_eq!(proxy.volume_later().get_timeout(TIMEOUT).unwrap().get_timeout(TIMEOUT).unwrap(), 10);
+    assert_eq!(
+        proxy
+            .volume_later()
+            .get_timeout(TIMEOUT)
+            .unwrap()
+            .get_timeout(TIMEOUT)
+            .unwrap(),
+        10
+    );
     registry.stop_all();
 }
 
@@ -109,7 +122,13 @@ fn b090_a_method_returning_a_traversable_type_returns_its_value() {
     let registry = ActorRegistry::new();
     let proxy = player(&registry);
     let snapshot = proxy.snapshot().get_timeout(TIMEOUT).unwrap();
-    assert_eq!(snapshot, Playback { playing: false, mixer: Mixer { volume: 1 } });
+    assert_eq!(
+        snapshot,
+        Playback {
+            playing: false,
+            mixer: Mixer { volume: 1 }
+        }
+    );
     registry.stop_all();
 }
 

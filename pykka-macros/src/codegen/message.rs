@@ -176,7 +176,9 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
     );
     let phantom = phantom_variant(&shape.generics, self_ty);
     let phantom_arm_ = phantom_arm(&shape.generics, false);
-    let vis = call_vis(methods);
+    // Always `pub`: the enum is the associated type of a public trait impl (`HasMethods`),
+    // which may not name a less visible type.
+    let vis = quote!(pub);
     let deferred = deferred();
     let user_predicates = user_predicates(&shape.generics);
     // Without a variant the match is the whole body: code after it would be unreachable.
@@ -244,15 +246,5 @@ pub(crate) fn output_ty(m: &Method<'_>) -> TokenStream {
     match m.output {
         Some(ty) => quote!(#ty),
         None => quote!(()),
-    }
-}
-
-/// The call enum is as visible as the most visible proxied method (`pub` if any is).
-fn call_vis(methods: &[&Method<'_>]) -> TokenStream {
-    if methods.iter().any(|m| matches!(m.vis, syn::Visibility::Public(_))) || methods.is_empty() {
-        quote!(pub)
-    } else {
-        let vis = methods[0].vis;
-        quote!(#vis)
     }
 }

@@ -125,6 +125,7 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
     for f in fields {
         let name = &f.ident;
         let ty = f.ty;
+        let field_vis = f.vis;
         let setter = names::setter(name);
         let (get, set) = names::field_variants(name);
         let field_docs = docs(&f.docs);
@@ -142,7 +143,7 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             #[doc = #get_doc]
             #[doc = ""]
             #field_docs
-            pub fn #name(&self) -> ::pykka::Future<#ty> {
+            #field_vis fn #name(&self) -> ::pykka::Future<#ty> {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
                 self.base.ask(#get_message, __pykka_future)
             }
@@ -150,7 +151,7 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             #[doc = #set_doc]
             ///
             /// The future is set once the value is written, so a read sent after it sees it.
-            pub fn #setter(&self, value: #ty) -> ::pykka::Future<()> {
+            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Future<()> {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
                 self.base.ask(#set_message, __pykka_future)
             }
@@ -161,7 +162,7 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             /// # Errors
             ///
             /// [`Error::ActorDead`](::pykka::Error::ActorDead) if the actor has stopped.
-            pub fn #setter(&self, value: #ty) -> ::pykka::Result<()> {
+            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Result<()> {
                 self.base.send(#tell_message)
             }
         });

@@ -20,6 +20,7 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let accessors = fields.iter().map(|f| {
         let name = &f.ident;
+        let field_vis = f.vis;
         let ty = f.ty;
         let label = names::unraw(name);
         let field_docs = docs(&f.docs);
@@ -37,7 +38,7 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
             #[doc = #doc]
             #[doc = ""]
             #field_docs
-            pub fn #name(&self) -> #output {
+            #field_vis fn #name(&self) -> #output {
                 #body
             }
         }
