@@ -14,7 +14,7 @@
 //!   (Pykka's `defer`, tell semantics).
 //! - `CalculatorMessage` (fields and a `Call` variant) and `CalculatorCall` (one variant per
 //!   method): the messages the proxy sends (Pykka's `ProxyGetAttr`, `ProxySetAttr`,
-//!   `ProxyCall`), which you can also [`send`](pykka::ActorRef::send) yourself.
+//!   `ProxyCall`), which you can also `ActorRef::send` yourself.
 //!
 //! Private (no `pub`) methods and fields are not exposed, and accessors take their visibility; associated functions without `self` are left
 //! alone. A method may take a `&Context<Self>` argument anywhere in its list: the proxy does
@@ -86,7 +86,7 @@
 //! path inside actor `A`), `PlaybackMessage`, `PlaybackCall` and `PlaybackDefer<A>`. Traversable
 //! types cannot be generic, and their methods cannot take a `&Context`.
 //!
-//! [`ActorRef::proxy`]: pykka::ActorRef::proxy
+//! [`ActorRef::proxy`]: https://docs.rs/pykka/latest/pykka/struct.ActorRef.html#method.proxy
 
 mod args;
 mod ast;
