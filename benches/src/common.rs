@@ -78,8 +78,7 @@ impl Sample {
     }
 
     fn latency(&self) -> Latency {
-        self.latency
-            .expect("a latency workload returns latency samples")
+        self.latency.expect("a latency workload returns latency samples")
     }
 }
 
@@ -123,12 +122,7 @@ fn calibrate(config: &Config, n0: u64, max_n: u64, run: &mut impl FnMut(u64) -> 
 }
 
 /// Calibrates, then runs `config.reps` times.
-fn repeat(
-    config: &Config,
-    n0: u64,
-    max_n: u64,
-    mut run: impl FnMut(u64) -> Sample,
-) -> (u64, Vec<Sample>) {
+fn repeat(config: &Config, n0: u64, max_n: u64, mut run: impl FnMut(u64) -> Sample) -> (u64, Vec<Sample>) {
     let n = calibrate(config, n0, max_n, &mut run);
     let samples = (0..config.reps).map(|_| run(n)).collect();
     (n, samples)
@@ -171,16 +165,9 @@ pub(crate) fn bench_rate(
 
 /// Runs a latency workload and prints its line: value = mean latency in µs (median over
 /// reps), plus the medians of the per-run p50 and p99.
-pub(crate) fn bench_latency(
-    config: &Config,
-    workload: &str,
-    n0: u64,
-    max_n: u64,
-    run: impl FnMut(u64) -> Sample,
-) {
+pub(crate) fn bench_latency(config: &Config, workload: &str, n0: u64, max_n: u64, run: impl FnMut(u64) -> Sample) {
     let (n, samples) = repeat(config, n0, max_n, run);
-    let over_runs =
-        |field: fn(&Latency) -> f64| median(samples.iter().map(|s| field(&s.latency())).collect());
+    let over_runs = |field: fn(&Latency) -> f64| median(samples.iter().map(|s| field(&s.latency())).collect());
     let means: Vec<f64> = samples.iter().map(|s| s.latency().mean_us).collect();
     println!(
         "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {}, \"unit\": \"us mean\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"p50_us\": {}, \"p99_us\": {}}}",

@@ -10,8 +10,7 @@ use std::time::Instant;
 use pykka::{Actor, ActorRef, Context, Future, Promise, Unhandled};
 
 use super::common::{
-    Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, bench_latency, bench_memory,
-    bench_rate, secs,
+    Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, bench_latency, bench_memory, bench_rate, secs,
 };
 
 /// Every workload, in the order a run without arguments goes through them.
@@ -121,10 +120,7 @@ fn start_counters(k: usize) -> Vec<ActorRef<Counter>> {
 fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
     let stops: Vec<Future<bool>> = actors.iter().map(ActorRef::stop_future).collect();
     for (actor, stop) in actors.iter().zip(stops) {
-        assert!(
-            matches!(stop.wait(), Ok(true)),
-            "{actor} did not stop cleanly"
-        );
+        assert!(matches!(stop.wait(), Ok(true)), "{actor} did not stop cleanly");
         actor.join();
     }
 }
@@ -154,9 +150,7 @@ fn ask_roundtrip(config: &Config) {
         let mut recorder = Recorder::new(n);
         for i in 0..n {
             let start = Instant::now();
-            let reply = counter
-                .ask(CounterMsg::Echo(i))
-                .expect("the counter replies");
+            let reply = counter.ask(CounterMsg::Echo(i)).expect("the counter replies");
             recorder.push(start);
             assert_eq!(reply, i + 1);
         }
@@ -250,10 +244,7 @@ impl Actor for Ping {
         match message {
             PingMsg::Partner(pong) => self.pong = Some(pong),
             PingMsg::Ball(k) if k < self.rounds => {
-                let pong = self
-                    .pong
-                    .as_ref()
-                    .expect("the partner is set before the ball");
+                let pong = self.pong.as_ref().expect("the partner is set before the ball");
                 pong.tell(k).expect("pong is alive");
             }
             PingMsg::Ball(k) => {
@@ -295,8 +286,7 @@ fn pingpong(config: &Config) {
         }
         .start();
         let pong = Pong { ping: ping.clone() }.start();
-        ping.tell(PingMsg::Partner(pong.clone()))
-            .expect("ping is alive");
+        ping.tell(PingMsg::Partner(pong.clone())).expect("ping is alive");
         let t = Instant::now();
         ping.tell(PingMsg::Ball(0)).expect("ping is alive");
         let got = finished.wait().expect("ping finishes");
@@ -319,12 +309,7 @@ fn memory(config: &Config) {
         let fleet = Fleet::start(m);
         for (i, counter) in fleet.actors.iter().enumerate() {
             let i = i as u64;
-            assert_eq!(
-                counter
-                    .ask(CounterMsg::Echo(i))
-                    .expect("the counter replies"),
-                i + 1
-            );
+            assert_eq!(counter.ask(CounterMsg::Echo(i)).expect("the counter replies"), i + 1);
         }
         fleet
     });
