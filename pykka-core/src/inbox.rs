@@ -97,11 +97,7 @@ impl<T> InboxReceiver<T> {
     /// own shared cell always holds one, so `None` means the runtime is shutting down.
     #[inline]
     pub(crate) fn recv(&self) -> Option<T> {
-        let msg = match self.rx.try_recv() {
-            Ok(msg) => msg,
-            Err(cb::TryRecvError::Empty) => self.rx.recv().ok()?,
-            Err(cb::TryRecvError::Disconnected) => return None,
-        };
+        let msg = self.rx.recv().ok()?;
         self.free_room();
         Some(msg)
     }
