@@ -290,10 +290,8 @@ impl<A: Actor> Context<A> {
     /// Asks the actor to stop, without waiting (Pykka's `Actor.stop()`).
     ///
     /// Messages already queued are handled first. Called from `on_start`, it stops the actor
-    /// right after `on_start`, before any message. Calling it several times is harmless. With a
-    /// bounded inbox that is full, the stop cannot be queued: the actor then stops after the
-    /// current message, and the messages still queued fail with
-    /// [`Error::ActorDead`](crate::Error::ActorDead).
+    /// right after `on_start`, before any message. Calling it several times is harmless. The stop
+    /// never waits for room in a bounded inbox.
     pub fn stop(&self) {
         self.actor_ref.request_self_stop();
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::actor::{Actor, Context};
 use crate::actor_id::ActorId;
 use crate::debug::ActorState;
-use crate::envelope::{CallFn, Envelope, StopReply};
+use crate::envelope::{Envelope, Labelled, StopReply};
 use crate::error::{Error, Result};
 use crate::future::{Future, Promise};
 use crate::inbox::{InboxSender, SendError};
@@ -25,8 +25,6 @@ pub(crate) struct Cell<A: Actor> {
     pub(crate) alive: AtomicBool,
     /// Set by [`Context::stop`]; read after `on_start`.
     pub(crate) self_stop: AtomicBool,
-    /// Set when a self-stop could not be queued (full bounded inbox); read after each message.
-    pub(crate) stop_pending: AtomicBool,
     pub(crate) registry: ActorRegistry,
     pub(crate) thread: OnceLock<ThreadId>,
     pub(crate) join: Mutex<Option<JoinHandle<()>>>,
@@ -208,7 +206,7 @@ impl<A: Actor> ActorRef<A> {
         let call = move |actor: &mut A, ctx: &Context<A>| {
             crate::proxy::Reply::ask(promise).run(|| f(actor, ctx));
         };
-        match self.call("ask_with", Box::new(call)) {
+        match self.call("ask_with", call) {
             Ok(()) => future,
             Err(e) => Future::failed_for(e, Some(self.cell.id.clone())),
         }
@@ -225,7 +223,7 @@ impl<A: Actor> ActorRef<A> {
     where
         F: FnOnce(&mut A, &Context<A>) + Send + 'static,
     {
-        self.call("tell_with", Box::new(f))
+        self.call("tell_with", f)
     }
 
     /// Sends a generated proxy message (or any [`Dispatch`] message) to the actor.
@@ -248,11 +246,14 @@ impl<A: Actor> ActorRef<A> {
 
     /// Queues a closure to run on the actor. A panic that escapes it is a failure.
     #[doc(hidden)]
-    pub fn call(&self, label: &'static str, f: CallFn<A>) -> Result<()> {
+    pub fn call<F>(&self, label: &'static str, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut A, &Context<A>) + Send + 'static,
+    {
         if !self.is_alive() {
             return Err(self.dead());
         }
-        self.enqueue(Envelope::Call { label, f })
+        self.enqueue(Envelope::Call(Box::new(Labelled { label, f })))
     }
 
     /// Asks the actor to stop and waits until it has.
@@ -336,12 +337,11 @@ impl<A: Actor> ActorRef<A> {
         self.cell.thread.get() == Some(&std::thread::current().id())
     }
 
-    /// Queues a stop without a reply slot, or flags it if a bounded inbox is full.
+    /// Queues a stop without a reply slot. It skips a bounded inbox's room check: the actor
+    /// must never wait for room in its own inbox.
     pub(crate) fn request_self_stop(&self) {
         self.cell.self_stop.store(true, Ordering::Release);
-        if let Err(SendError::Timeout(_)) = self.cell.sender.try_send(Envelope::Stop(None)) {
-            self.cell.stop_pending.store(true, Ordering::Release);
-        }
+        let _ = self.cell.sender.send_untokened(Envelope::Stop(None));
     }
 }
 

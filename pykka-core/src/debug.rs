@@ -98,9 +98,13 @@ impl ActorState {
         CURRENT.with(|c| *c.borrow_mut() = None);
     }
 
+    /// Marks the actor as handling a plain message. Stores only on a change, so a busy actor
+    /// going from message to message does not write its record at all.
     #[inline]
     pub(crate) fn receiving(&self) {
-        self.activity.store(RECEIVING, Ordering::Relaxed);
+        if self.activity.load(Ordering::Relaxed) != RECEIVING {
+            self.activity.store(RECEIVING, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn calling(&self, label: &'static str) {
@@ -121,7 +125,9 @@ impl ActorState {
 
     #[inline]
     pub(crate) fn idle(&self) {
-        self.activity.store(IDLE, Ordering::Relaxed);
+        if self.activity.load(Ordering::Relaxed) != IDLE {
+            self.activity.store(IDLE, Ordering::Relaxed);
+        }
     }
 
     fn detection_on(&self) -> bool {

@@ -76,7 +76,9 @@ pub struct Future<T> {
 /// assert_eq!(future.get().unwrap_err().to_string(), "no luck");
 /// ```
 pub struct Promise<T> {
-    shared: Option<Arc<Shared<T>>>,
+    // Not an `Option`: the `Arc`'s non-null niche lets an inbox `Envelope` carry its tag for
+    // free, which keeps envelopes (and the channel blocks holding them) small.
+    shared: Arc<Shared<T>>,
 }
 
 /// A reader's turn at running a get hook: holds the hook's lock and, when dropped (also by a
@@ -296,49 +298,39 @@ impl<T> Promise<T> {
 
     pub(crate) fn with_fulfiller(fulfiller: Option<ActorId>) -> (Promise<T>, Future<T>) {
         let shared = Arc::new(Shared::new(fulfiller, None));
-        (
-            Promise {
-                shared: Some(shared.clone()),
-            },
-            Future { shared },
-        )
+        (Promise { shared: shared.clone() }, Future { shared })
     }
 
     /// Sets the future's value, waking every reader.
-    pub fn set(mut self, value: T) {
-        if let Some(shared) = self.shared.take() {
-            shared.complete(Ok(value));
-        }
+    pub fn set(self, value: T) {
+        self.shared.complete(Ok(value));
     }
 
     /// Fails the future with `error`, which every reader then gets.
-    pub fn set_error(mut self, error: Error) {
-        if let Some(shared) = self.shared.take() {
-            shared.complete(Err(error));
-        }
+    pub fn set_error(self, error: Error) {
+        self.shared.complete(Err(error));
     }
 
     /// Sets the future to `result`: its value or its error.
-    pub fn complete(mut self, result: Result<T>) {
-        if let Some(shared) = self.shared.take() {
-            shared.complete(result);
-        }
+    pub fn complete(self, result: Result<T>) {
+        self.shared.complete(result);
     }
 
     /// Returns the actor expected to fulfil this promise, if it is an actor's reply slot.
     pub fn fulfiller(&self) -> Option<&ActorId> {
-        self.shared.as_ref().and_then(|s| s.fulfiller.as_ref())
+        self.shared.fulfiller.as_ref()
     }
 }
 
 impl<T> Drop for Promise<T> {
     fn drop(&mut self) {
-        if let Some(shared) = self.shared.take() {
-            let error = match &shared.fulfiller {
+        // After `set` (which consumed the promise) this is one atomic load.
+        if !self.shared.is_set() {
+            let error = match &self.shared.fulfiller {
                 Some(actor) => Error::ActorDead { actor: actor.clone() },
                 None => Error::custom("promise dropped without a value"),
             };
-            shared.complete(Err(error));
+            self.shared.complete(Err(error));
         }
     }
 }

@@ -68,15 +68,10 @@ impl<T> InboxSender<T> {
         self.push(msg)
     }
 
-    /// Sends only if there is room right now.
-    pub(crate) fn try_send(&self, msg: T) -> Result<(), SendError<T>> {
-        if let Some(room) = &self.room {
-            match room.try_send(()) {
-                Ok(()) => {}
-                Err(cb::TrySendError::Full(())) => return Err(SendError::Timeout(msg)),
-                Err(cb::TrySendError::Disconnected(())) => return Err(SendError::Closed(msg)),
-            }
-        }
+    /// Queues a message without taking a token, even into a full bounded inbox: for the
+    /// actor's own stop request, which must never wait (it would wait on itself). The token
+    /// the receiver then frees lets one more message in, at most once per actor.
+    pub(crate) fn send_untokened(&self, msg: T) -> Result<(), SendError<T>> {
         self.push(msg)
     }
 
@@ -98,6 +93,14 @@ impl<T> InboxReceiver<T> {
     #[inline]
     pub(crate) fn recv(&self) -> Option<T> {
         let msg = self.rx.recv().ok()?;
+        self.free_room();
+        Some(msg)
+    }
+
+    /// Takes a message if one is queued, without waiting.
+    #[inline]
+    pub(crate) fn try_recv(&self) -> Option<T> {
+        let msg = self.rx.try_recv().ok()?;
         self.free_room();
         Some(msg)
     }

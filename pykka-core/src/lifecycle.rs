@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::actor::{Actor, Context, Failure};
+use crate::debug::ActorState;
 use crate::envelope::{Envelope, StopReply};
 use crate::error::Error;
 use crate::threading::panic_message;
@@ -62,7 +63,27 @@ impl<A: Actor> Lifecycle<A> {
         ))
     }
 
-    /// Handles one envelope.
+    /// Handles envelopes taken from `next` until one ends the actor's life (`None` from
+    /// `next` ends it too, as a normal stop).
+    ///
+    /// A panic that escapes a handler (a tell, or a call without a reply slot) ends the batch
+    /// as [`Flow::Failed`]. There is one `catch_unwind` per batch, not per message: asks and
+    /// calls with a reply slot catch their own panics, so only failures reach this one.
+    pub(crate) fn run(&mut self, mut next: impl FnMut() -> Option<Envelope<A>>) -> Flow {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            while let Some(envelope) = next() {
+                match self.handle(envelope) {
+                    Flow::Continue => {}
+                    other => return other,
+                }
+            }
+            Flow::Stop(None)
+        }));
+        result.unwrap_or_else(|payload| Flow::Failed(panic_message(payload.as_ref())))
+    }
+
+    /// Handles one envelope. A panic in a tell or a reply-less call unwinds out of here; see
+    /// [`run`](Self::run).
     #[inline]
     pub(crate) fn handle(&mut self, envelope: Envelope<A>) -> Flow {
         let Some(actor) = self.actor.as_mut() else {
@@ -70,16 +91,11 @@ impl<A: Actor> Lifecycle<A> {
         };
         let ctx = &self.ctx;
         let state = &ctx.actor_ref().cell.state;
-        let flow = match envelope {
+        match envelope {
             Envelope::Tell(message) => {
                 state.receiving();
-                match catch_unwind(AssertUnwindSafe(|| actor.on_receive(ctx, message))) {
-                    Ok(Ok(_)) => Flow::Continue,
-                    Ok(Err(unhandled)) => {
-                        log_unexpected(ctx, &unhandled);
-                        Flow::Continue
-                    }
-                    Err(payload) => Flow::Failed(panic_message(payload.as_ref())),
+                if let Err(unhandled) = actor.on_receive(ctx, message) {
+                    log_unexpected(ctx, &unhandled);
                 }
             }
             Envelope::Ask(message, promise) => {
@@ -104,22 +120,19 @@ impl<A: Actor> Lifecycle<A> {
                         promise.set_error(Error::Panicked { actor, message });
                     }
                 }
-                Flow::Continue
             }
-            Envelope::Call { label, f } => {
-                state.calling(label);
-                match catch_unwind(AssertUnwindSafe(|| f(actor, ctx))) {
-                    Ok(()) => Flow::Continue,
-                    Err(payload) => Flow::Failed(panic_message(payload.as_ref())),
-                }
+            Envelope::Call(call) => {
+                state.calling(call.label());
+                call.run(actor, ctx);
             }
             Envelope::Stop(reply) => return Flow::Stop(reply),
-        };
-        state.idle();
-        if matches!(flow, Flow::Continue) && ctx.actor_ref().cell.stop_pending.load(Ordering::Acquire) {
-            return Flow::Stop(None);
         }
-        flow
+        Flow::Continue
+    }
+
+    /// The actor's debug record, which the driver marks idle while it waits for a message.
+    pub(crate) fn state(&self) -> &Arc<ActorState> {
+        &self.ctx.actor_ref().cell.state
     }
 
     /// Stops normally: marks the actor dead, unregisters it, runs `on_stop`.

@@ -156,10 +156,9 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
     pub fn send<M: Dispatch<T>>(&self, message: M) -> crate::Result<()> {
         let label = message.label();
         let access = self.access.clone();
-        self.actor_ref.call(
-            label,
-            Box::new(move |actor: &mut A, _ctx: &Context<A>| message.dispatch(access(actor))),
-        )
+        self.actor_ref.call(label, move |actor: &mut A, _ctx: &Context<A>| {
+            message.dispatch(access(actor))
+        })
     }
 
     /// Sends a message whose reply slot answers `future`, and returns `future`.

@@ -69,7 +69,6 @@ where
             sender,
             alive: AtomicBool::new(true),
             self_stop: AtomicBool::new(false),
-            stop_pending: AtomicBool::new(false),
             registry: registry.clone(),
             thread: OnceLock::new(),
             join: Mutex::new(None),
@@ -130,11 +129,12 @@ fn run<A: Actor>(
 }
 
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {
-    while let Some(envelope) = receiver.recv() {
-        match lifecycle.handle(envelope) {
-            Flow::Continue => {}
-            other => return other,
-        }
-    }
-    Flow::Stop(None)
+    let state = lifecycle.state().clone();
+    lifecycle.run(|| {
+        receiver.try_recv().or_else(|| {
+            // The inbox is empty: the actor is idle until the next message.
+            state.idle();
+            receiver.recv()
+        })
+    })
 }
