@@ -46,14 +46,16 @@ pub(crate) fn run(config: &Config, workload: &str) {
 // The counter actor used by every workload but pingpong.
 
 /// A counter that can also echo: the actor of the baseline.
+#[pykka::actor]
 #[derive(Debug, Default)]
 struct Counter {
     count: u64,
 }
 
+#[pykka::actor]
 impl Counter {
-    /// The method the proxy workload calls.
-    fn add(&mut self, x: u64) -> u64 {
+    /// The method the proxy workload calls through the generated `CounterProxy`.
+    pub(crate) fn add(&mut self, x: u64) -> u64 {
         x + 1
     }
 }
@@ -158,26 +160,15 @@ fn ask_roundtrip(config: &Config) {
     });
 }
 
-/// `proxy.add(x)`: a method call on the actor, returning a future of its result.
-///
-/// For now this is a closure run on the actor through [`ActorRef::ask_with`], which is what
-/// the baseline's hand-written proxy does (one boxed closure per call). Once `#[pykka::actor]`
-/// generates `Counter`'s proxy, this becomes `counter.proxy().add(x)`: nothing else in the
-/// workload changes.
-#[inline]
-fn proxy_add(counter: &ActorRef<Counter>, x: u64) -> Future<u64> {
-    counter.ask_with(move |c, _ctx| c.add(x))
-}
-
 /// N sequential `proxy.add(i).get()` calls.
 fn proxy_call_roundtrip(config: &Config) {
     let fleet = Fleet::start(1);
-    let counter = fleet.first();
+    let proxy = fleet.first().proxy().expect("the counter is alive");
     bench_latency(config, "proxy_call_roundtrip", 1000, 20_000_000, |n| {
         let mut recorder = Recorder::new(n);
         for i in 0..n {
             let start = Instant::now();
-            let reply = proxy_add(counter, i).get().expect("the counter replies");
+            let reply = proxy.add(i).get().expect("the counter replies");
             recorder.push(start);
             assert_eq!(reply, i + 1);
         }

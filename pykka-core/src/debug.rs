@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -38,21 +38,30 @@ pub(crate) struct ActorState {
     id: ActorId,
     thread: Mutex<Option<String>>,
     activity: AtomicU8,
-    handling: Mutex<Handling>,
+    /// The label of the current call; written (under its lock) only when it changes.
+    label: Mutex<&'static str>,
+    /// Identifies `label` without locking: its address and length.
+    label_key: AtomicUsize,
+    /// When the current call, `on_start` or `on_stop` began: nanoseconds since [`epoch`].
+    since: AtomicU64,
     blocked: Mutex<Option<Blocked>>,
     detection: AtomicU8,
-}
-
-#[derive(Clone, Copy)]
-struct Handling {
-    label: &'static str,
-    since: Option<Instant>,
 }
 
 #[derive(Clone)]
 struct Blocked {
     on: Option<ActorId>,
     since: Instant,
+}
+
+/// The instant activity times are measured from.
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn nanos_since_epoch() -> u64 {
+    u64::try_from(Instant::now().saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
 }
 
 thread_local! {
@@ -75,10 +84,9 @@ impl ActorState {
             id,
             thread: Mutex::new(None),
             activity: AtomicU8::new(STARTING),
-            handling: Mutex::new(Handling {
-                label: "on_start",
-                since: Some(Instant::now()),
-            }),
+            label: Mutex::new("on_start"),
+            label_key: AtomicUsize::new(0),
+            since: AtomicU64::new(nanos_since_epoch()),
             blocked: Mutex::new(None),
             detection: AtomicU8::new(INHERIT),
         });
@@ -107,20 +115,26 @@ impl ActorState {
         }
     }
 
+    /// Marks the actor as handling the call `label`, from now. Takes a lock only when the
+    /// label differs from the last one.
     pub(crate) fn calling(&self, label: &'static str) {
-        *lock(&self.handling) = Handling {
-            label,
-            since: Some(Instant::now()),
-        };
+        self.set_label(label);
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
         self.activity.store(CALLING, Ordering::Relaxed);
     }
 
     pub(crate) fn stopping(&self) {
-        *lock(&self.handling) = Handling {
-            label: "on_stop",
-            since: Some(Instant::now()),
-        };
+        self.set_label("on_stop");
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
         self.activity.store(STOPPING, Ordering::Relaxed);
+    }
+
+    fn set_label(&self, label: &'static str) {
+        let key = (label.as_ptr() as usize).wrapping_add(label.len());
+        if self.label_key.load(Ordering::Relaxed) != key {
+            *lock(&self.label) = label;
+            self.label_key.store(key, Ordering::Relaxed);
+        }
     }
 
     #[inline]
@@ -315,12 +329,13 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
     let mut out: Vec<ActorStateSnapshot> = states
         .iter()
         .map(|s| {
-            let handling = *lock(&s.handling);
+            let label = *lock(&s.label);
+            let since = epoch() + Duration::from_nanos(s.since.load(Ordering::Relaxed));
             let (activity, timed) = match s.activity.load(Ordering::Relaxed) {
                 IDLE => (Activity::Idle, false),
                 STARTING => (Activity::Starting, true),
                 RECEIVING => (Activity::Receiving, false),
-                CALLING => (Activity::Handling { label: handling.label }, true),
+                CALLING => (Activity::Handling { label }, true),
                 _ => (Activity::Stopping, true),
             };
             let blocked = lock(&s.blocked).clone();
@@ -328,11 +343,7 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
                 actor: s.id.clone(),
                 thread: lock(&s.thread).clone(),
                 activity,
-                for_how_long: if timed {
-                    handling.since.map(|t| now.saturating_duration_since(t))
-                } else {
-                    None
-                },
+                for_how_long: timed.then(|| now.saturating_duration_since(since)),
                 blocked_on: blocked.as_ref().map(|b| b.on.clone()),
                 blocked_for: blocked.map(|b| now.saturating_duration_since(b.since)),
             }

@@ -1,6 +1,7 @@
 //! The runtime side of proxies: [`Reply`] slots and the [`Dispatch`] trait that
 //! `#[pykka::actor]` and `#[pykka::traversable]` implement for their message enums.
 
+use std::any::Any;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -106,7 +107,8 @@ type Access<A, T> = Arc<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
 pub struct ProxyBase<A: Actor, T> {
     actor_ref: ActorRef<A>,
     path: Arc<[&'static str]>,
-    access: Access<A, T>,
+    /// `None` for a proxy to the actor itself (then `T` is `A`).
+    access: Option<Access<A, T>>,
 }
 
 impl<A: Actor> ProxyBase<A, A> {
@@ -115,7 +117,7 @@ impl<A: Actor> ProxyBase<A, A> {
         ProxyBase {
             actor_ref,
             path: Arc::from(Vec::new()),
-            access: Arc::new(|a: &mut A| a),
+            access: None,
         }
     }
 }
@@ -139,7 +141,7 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         ProxyBase {
             actor_ref: self.actor_ref.clone(),
             path: Arc::from(path),
-            access: Arc::new(move |a: &mut A| field(parent(a))),
+            access: Some(Arc::new(move |a: &mut A| field(resolve(&parent, a)))),
         }
     }
 
@@ -155,9 +157,10 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
     /// [`Error::ActorDead`] if the actor has stopped; the message's reply slot then fails too.
     pub fn send<M: Dispatch<T>>(&self, message: M) -> crate::Result<()> {
         let label = message.label();
+        // A root proxy has no path: no `Arc` to clone (and bounce between threads) per call.
         let access = self.access.clone();
         self.actor_ref.call(label, move |actor: &mut A, _ctx: &Context<A>| {
-            message.dispatch(access(actor))
+            message.dispatch(resolve(&access, actor));
         })
     }
 
@@ -167,6 +170,16 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         // `future` with `ActorDead`.
         let _ = self.send(message);
         future
+    }
+}
+
+/// Follows a proxy's path from the actor to the proxied object.
+fn resolve<'a, A: 'static, T: 'static>(access: &Option<Access<A, T>>, actor: &'a mut A) -> &'a mut T {
+    match access {
+        Some(access) => access(actor),
+        None => (actor as &mut dyn Any)
+            .downcast_mut::<T>()
+            .expect("a proxy without a path stands for its actor"),
     }
 }
 
