@@ -296,6 +296,48 @@ impl<A: Actor> Context<A> {
         self.actor_ref.request_self_stop();
     }
 
+    /// Stops this actor and every other actor of its registry: the explicit counterpart of
+    /// Python Pykka's reaction to a `BaseException` (such as `SystemExit`) in a handler.
+    ///
+    /// This actor stops normally (queued messages first, then `on_stop`); every other actor in
+    /// its registry is asked to stop, last started first, without waiting. Logged at DEBUG as
+    /// `Stopping all actors`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, ActorRegistry, Context, Unhandled};
+    ///
+    /// struct Supervisor;
+    /// impl Actor for Supervisor {
+    ///     type Message = &'static str;
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, ctx: &Context<Self>, msg: &'static str) -> Result<(), Unhandled> {
+    ///         if msg == "shutdown" {
+    ///             ctx.stop_all();
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let registry = ActorRegistry::new();
+    /// let first = Supervisor.start_in(&registry);
+    /// let second = Supervisor.start_in(&registry);
+    /// second.tell("shutdown").unwrap();
+    /// registry.join_all(None).unwrap();
+    /// assert!(!first.is_alive() && !second.is_alive());
+    /// ```
+    pub fn stop_all(&self) {
+        tracing::debug!(
+            target: "pykka",
+            actor = %self.id(),
+            "{} requested it: Stopping all actors.",
+            self.id()
+        );
+        self.stop();
+        let _ = self.actor_ref.cell.registry.stop_all_nowait();
+    }
+
     /// Returns the context of the actor running on this thread, if it is an `A`.
     ///
     /// Useful in helper functions that are not given the context.

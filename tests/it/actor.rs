@@ -1,8 +1,9 @@
 //! Actor identity, construction, lifecycle hooks, failures and stop semantics.
 //!
 //! Covers B001-B024 of shared/reference/pykka-behaviors.md (B005 is N and dropped). Python's
-//! exceptions become panics here; B016 (`BaseException` stops every actor) has no Rust
-//! counterpart and is reshaped: a panic is an ordinary failure that stops only its actor.
+//! exceptions become panics here; B016 (`BaseException` stops every actor) is reshaped: a
+//! panic is an ordinary failure that stops only its actor, and a handler that means "stop
+//! everything" says so with `Context::stop_all`.
 
 use std::rc::Rc;
 
@@ -473,4 +474,52 @@ fn b024_is_alive_is_false_as_soon_as_stop_returns() {
     assert!(!actor.is_alive());
     // Blocking stop waited for the whole stop, `on_stop` included.
     assert_eq!(events.count("on_stop"), 1);
+}
+
+/// Stops everything when told to (B016's explicit counterpart).
+struct Shutdown {
+    events: Events,
+}
+
+impl Actor for Shutdown {
+    type Message = bool;
+    type Reply = ();
+
+    fn on_receive(&mut self, ctx: &Context<Self>, everything: bool) -> Result<(), Unhandled> {
+        if everything {
+            ctx.stop_all();
+        }
+        Ok(())
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        self.events.push("on_stop");
+    }
+
+    fn on_failure(&mut self, _ctx: &Context<Self>, _failure: &Failure) {
+        self.events.push("on_failure");
+    }
+}
+
+#[test]
+fn b016_stop_all_from_a_handler_stops_it_normally_and_every_other_actor() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let actors: Vec<_> = (0..4)
+        .map(|_| Shutdown { events: events.clone() }.start_in(&registry))
+        .collect();
+    actors[1].tell(true).unwrap();
+    let joined = within("join_all after stop_all", {
+        let registry = registry.clone();
+        move || registry.join_all(None)
+    });
+    assert_eq!(joined, Ok(()));
+    assert!(registry.is_empty());
+    assert!(actors.iter().all(|a| !a.is_alive()));
+    assert_eq!(
+        events.count("on_stop"),
+        4,
+        "every actor, the requester too, stopped normally"
+    );
+    assert_eq!(events.count("on_failure"), 0);
 }

@@ -208,3 +208,41 @@ fn b137_panic_in_on_failure_is_logged_twice_at_error() {
         ]
     );
 }
+
+#[test]
+fn b134_stop_all_from_a_handler_is_logged_at_debug() {
+    // R: the explicit counterpart of a `BaseException`: `Context::stop_all` logs one DEBUG
+    // "Stopping all actors." record, then the actor's usual stop records.
+    let logs = logs();
+    let registry = pykka::ActorRegistry::new();
+    let actor = StopsAll.start_in(&registry);
+    actor.tell(()).unwrap();
+    assert_eq!(registry.join_all(Some(DEFAULT_TIMEOUT)), Ok(()));
+    let records = logs.for_actor(actor.urn());
+    let at = records
+        .iter()
+        .position(|r| r.level == Level::DEBUG && r.message.ends_with("Stopping all actors."))
+        .expect("a DEBUG Stopping all actors record");
+    let after: Vec<_> = records[at + 1..].iter().map(|r| (r.level, r.message.clone())).collect();
+    assert_eq!(
+        after,
+        [
+            (Level::DEBUG, format!("Unregistered {actor}")),
+            (Level::DEBUG, format!("Stopped {actor}"))
+        ]
+    );
+    assert!(!records.iter().any(|r| r.level == Level::ERROR), "{records:?}");
+}
+
+/// Calls `Context::stop_all` on any message.
+struct StopsAll;
+
+impl pykka::Actor for StopsAll {
+    type Message = ();
+    type Reply = ();
+
+    fn on_receive(&mut self, ctx: &pykka::Context<Self>, (): ()) -> Result<(), pykka::Unhandled> {
+        ctx.stop_all();
+        Ok(())
+    }
+}
