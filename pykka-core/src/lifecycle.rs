@@ -1,8 +1,9 @@
 //! The actor's life, independent of what drives it: start, handle one envelope, stop, fail.
 //!
 //! This is the runtime seam. [`crate::threading`] drives a `Lifecycle` from a dedicated OS
-//! thread; a pooled M:N runtime would drive the same `Lifecycle` from worker threads, one
-//! envelope at a time, without changing the public API.
+//! thread; a pooled M:N runtime would drive the same `Lifecycle` from worker threads, calling
+//! [`Lifecycle::run`] with a `next` that yields a few envelopes per turn (or
+//! [`Lifecycle::handle`] inside its own `catch_unwind`), without changing the public API.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
