@@ -131,7 +131,11 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Err(self.dead());
         }
-        self.enqueue(Envelope::Tell(message))
+        if self.cell.sender.send_with(|| Envelope::Tell(message)) {
+            Ok(())
+        } else {
+            Err(self.dead())
+        }
     }
 
     /// Sends a message and returns a future for the reply, without blocking.

@@ -70,22 +70,27 @@ impl<A: Actor> Lifecycle<A> {
     /// A panic that escapes a handler (a tell, or a call without a reply slot) ends the batch
     /// as [`Flow::Failed`]. There is one `catch_unwind` per batch, not per message: asks and
     /// calls with a reply slot catch their own panics, so only failures reach this one.
-    pub(crate) fn run(&mut self, mut next: impl FnMut() -> Option<Envelope<A>>) -> Flow {
+    ///
+    /// `step` takes the next envelope and hands it straight to [`handle`](Self::handle),
+    /// returning its flow (`None` when there is no next envelope). Matching on the envelope
+    /// where the channel wrote it, instead of passing it back through `Option`s, keeps the
+    /// compiler from copying it through the stack.
+    pub(crate) fn run(&mut self, mut step: impl FnMut(&mut Self) -> Option<Flow>) -> Flow {
         let result = catch_unwind(AssertUnwindSafe(|| {
-            while let Some(envelope) = next() {
-                match self.handle(envelope) {
-                    Flow::Continue => {}
-                    other => return other,
+            loop {
+                match step(self) {
+                    Some(Flow::Continue) => {}
+                    Some(other) => return other,
+                    None => return Flow::Stop(None),
                 }
             }
-            Flow::Stop(None)
         }));
         result.unwrap_or_else(|payload| Flow::Failed(panic_message(payload.as_ref())))
     }
 
     /// Handles one envelope. A panic in a tell or a reply-less call unwinds out of here; see
     /// [`run`](Self::run).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn handle(&mut self, envelope: Envelope<A>) -> Flow {
         let Some(actor) = self.actor.as_mut() else {
             return Flow::Stop(None);
@@ -129,6 +134,13 @@ impl<A: Actor> Lifecycle<A> {
             Envelope::Stop(reply) => return Flow::Stop(reply),
         }
         Flow::Continue
+    }
+
+    /// [`handle`](Self::handle), kept out of line: for a driver's rarely taken path, so that
+    /// only its hot path inlines the handler.
+    #[inline(never)]
+    pub(crate) fn handle_cold(&mut self, envelope: Envelope<A>) -> Flow {
+        self.handle(envelope)
     }
 
     /// The actor's debug record, which the driver marks idle while it waits for a message.

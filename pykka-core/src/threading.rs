@@ -130,11 +130,22 @@ fn run<A: Actor>(
 
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {
     let state = lifecycle.state().clone();
-    lifecycle.run(|| {
-        receiver.try_recv().or_else(|| {
+    if !receiver.is_bounded() {
+        return lifecycle.run(|lifecycle| {
+            if let Some(flow) = receiver.try_recv_unbounded_with(|envelope| lifecycle.handle(envelope)) {
+                return Some(flow);
+            }
             // The inbox is empty: the actor is idle until the next message.
             state.idle();
-            receiver.recv()
-        })
+            receiver.recv_with(|envelope| lifecycle.handle_cold(envelope))
+        });
+    }
+    lifecycle.run(|lifecycle| {
+        if let Some(flow) = receiver.try_recv_with(|envelope| lifecycle.handle(envelope)) {
+            return Some(flow);
+        }
+        // The inbox is empty: the actor is idle until the next message.
+        state.idle();
+        receiver.recv_with(|envelope| lifecycle.handle_cold(envelope))
     })
 }
