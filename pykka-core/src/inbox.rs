@@ -103,40 +103,29 @@ impl<T> InboxSender<T> {
 }
 
 impl<T> InboxReceiver<T> {
-    /// Takes a message if one is queued, without waiting, and hands it to `f`.
-    #[inline]
-    pub(crate) fn try_recv_with<R>(&self, f: impl FnOnce(T) -> R) -> Option<R> {
-        let received = self.rx.try_recv();
-        if received.is_ok() {
-            self.free_room();
-        }
-        received.ok().map(f)
-    }
-
     /// Whether the inbox is bounded (its receiver gives back room tokens).
     pub(crate) fn is_bounded(&self) -> bool {
         self.room.is_some()
     }
 
-    /// [`try_recv_with`](Self::try_recv_with) for an unbounded inbox: no room to give back.
+    /// [`recv_with`](Self::recv_with) for an unbounded inbox: no room to give back.
     ///
     /// Matching on the channel's result and handing the message straight to `f`, with no
     /// call in between, lets the compiler copy the envelope the way the channel wrote it
-    /// (16 + 8 bytes). The `ok().map(f)` form copied bytes 8..24 as one 16-byte load right
+    /// (16 + 8 bytes). An `ok().map(f)` form copied bytes 8..24 as one 16-byte load right
     /// after the channel's 16 + 8 byte stores: a store-forwarding stall on every message.
     #[inline]
-    pub(crate) fn try_recv_unbounded_with<R>(&self, f: impl FnOnce(T) -> R) -> Option<R> {
+    pub(crate) fn recv_unbounded_with<R>(&self, f: impl FnOnce(T) -> R) -> Option<R> {
         debug_assert!(self.room.is_none());
-        match self.rx.try_recv() {
+        match self.rx.recv() {
             Ok(msg) => Some(f(msg)),
             Err(_) => None,
         }
     }
 
-    /// Waits for the next message and hands it to `f`; see
-    /// [`try_recv_with`](Self::try_recv_with). `None` cannot happen while a sender lives, and
-    /// the actor's own shared cell always holds one, so `None` means the runtime is shutting
-    /// down.
+    /// Waits for the next message, gives back its room token, and hands it to `f`. `None`
+    /// cannot happen while a sender lives, and the actor's own shared cell always holds one, so
+    /// `None` means the runtime is shutting down.
     #[inline]
     pub(crate) fn recv_with<R>(&self, f: impl FnOnce(T) -> R) -> Option<R> {
         let received = self.rx.recv();

@@ -136,13 +136,6 @@ impl<A: Actor> Lifecycle<A> {
         Flow::Continue
     }
 
-    /// [`handle`](Self::handle), kept out of line: for a driver's rarely taken path, so that
-    /// only its hot path inlines the handler.
-    #[inline(never)]
-    pub(crate) fn handle_cold(&mut self, envelope: Envelope<A>) -> Flow {
-        self.handle(envelope)
-    }
-
     /// The actor's debug record, which the driver marks idle while it waits for a message.
     pub(crate) fn state(&self) -> &Arc<ActorState> {
         &self.ctx.actor_ref().cell.state
