@@ -1,6 +1,6 @@
 //! The actor's inbox: a thin newtype over a crossbeam channel, the only file that names it.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossbeam_channel as cb;
 
@@ -142,13 +142,5 @@ impl<T> InboxReceiver<T> {
         if let Some(room) = &self.room {
             let _ = room.try_recv();
         }
-    }
-
-    /// Waits for a message at most `timeout`.
-    #[allow(dead_code, reason = "used by a pooled runtime driving several inboxes")]
-    pub(crate) fn recv_timeout(&self, timeout: Duration) -> Option<T> {
-        let msg = self.rx.recv_timeout(timeout).ok()?;
-        self.free_room();
-        Some(msg)
     }
 }
