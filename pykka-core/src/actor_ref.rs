@@ -95,6 +95,8 @@ impl<A: Actor> ActorRef<A> {
         self.cell.sender.len()
     }
 
+    #[cold]
+    #[inline(never)]
     fn dead(&self) -> Error {
         Error::ActorDead {
             actor: self.cell.id.clone(),
@@ -126,7 +128,9 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     ///
     /// [`Error::ActorDead`] if the actor has stopped (or is stopping).
-    #[inline]
+    // Always inlined, with the channel's own `send`: a tell in a loop then stores its
+    // envelope straight into the channel instead of passing it through two stack copies.
+    #[inline(always)]
     pub fn tell(&self, message: A::Message) -> Result<()> {
         if !self.is_alive() {
             return Err(self.dead());

@@ -90,20 +90,38 @@ impl<A: Actor> Lifecycle<A> {
 
     /// Handles one envelope. A panic in a tell or a reply-less call unwinds out of here; see
     /// [`run`](Self::run).
+    ///
+    /// Plain tells, the bulk of a busy inbox, take the short path inlined into the receive
+    /// loop; every other envelope goes through [`handle_other`](Self::handle_other), kept out
+    /// of line so the loop stays small.
     #[inline(always)]
     pub(crate) fn handle(&mut self, envelope: Envelope<A>) -> Flow {
+        match envelope {
+            Envelope::Tell(message) => self.tell(message),
+            other => self.handle_other(other),
+        }
+    }
+
+    /// Handles a plain message without a reply slot.
+    #[inline(always)]
+    fn tell(&mut self, message: A::Message) -> Flow {
+        let Some(actor) = self.actor.as_mut() else {
+            return Flow::Stop(None);
+        };
+        receive(actor, &self.ctx, message);
+        Flow::Continue
+    }
+
+    /// Handles every envelope but a plain tell: asks, calls and stops.
+    #[inline(never)]
+    fn handle_other(&mut self, envelope: Envelope<A>) -> Flow {
         let Some(actor) = self.actor.as_mut() else {
             return Flow::Stop(None);
         };
         let ctx = &self.ctx;
         let state = &ctx.actor_ref().cell.state;
         match envelope {
-            Envelope::Tell(message) => {
-                state.receiving();
-                if let Err(unhandled) = actor.on_receive(ctx, message) {
-                    log_unexpected(ctx, &unhandled);
-                }
-            }
+            Envelope::Tell(message) => receive(actor, ctx, message),
             Envelope::Ask(message, promise) => {
                 state.receiving();
                 match catch_unwind(AssertUnwindSafe(|| actor.on_receive(ctx, message))) {
@@ -177,6 +195,15 @@ impl<A: Actor> Lifecycle<A> {
             log_unhandled(&self.ctx, &panic_message(payload.as_ref()));
         }
         log_stopped(&self.ctx);
+    }
+}
+
+/// Hands a plain message without a reply slot to the actor.
+#[inline(always)]
+fn receive<A: Actor>(actor: &mut A, ctx: &Context<A>, message: A::Message) {
+    ctx.actor_ref().cell.state.receiving();
+    if let Err(unhandled) = actor.on_receive(ctx, message) {
+        log_unexpected(ctx, &unhandled);
     }
 }
 

@@ -130,17 +130,6 @@ fn run<A: Actor>(
 
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {
     let state = lifecycle.state().clone();
-    if !receiver.is_bounded() {
-        return lifecycle.run(|lifecycle| {
-            // Between two messages the actor is idle. (Marking it here, not after a failed
-            // `try_recv`, spares a second poll of an empty inbox, which made a fast actor that
-            // caught up with its sender park and be woken over and over.)
-            state.idle();
-            receiver.recv_unbounded_with(|envelope| lifecycle.handle(envelope))
-        });
-    }
-    lifecycle.run(|lifecycle| {
-        state.idle();
-        receiver.recv_with(|envelope| lifecycle.handle(envelope))
-    })
+    // The actor is idle only while it waits for a message: a busy one writes nothing.
+    lifecycle.run(|lifecycle| receiver.next_with(|| state.idle(), |envelope| lifecycle.handle(envelope)))
 }
