@@ -7,9 +7,12 @@
 //! on" edges to report every cycle. With [`set_deadlock_detection`] on, a `get` that would
 //! close a cycle returns [`Error::Deadlock`] instead of hanging.
 //!
-//! Recording is nearly free: a relaxed store per message, and an uncontended lock only for
-//! closure envelopes (proxy calls, `ask_with`, `tell_with`) and on the slow path of a blocking
-//! `get` (after the spin phase).
+//! Recording is nearly free: a relaxed store or two per message, a clock read when an actor
+//! starts to wait (its inbox is empty, so no message is delayed) and when a call or a plain
+//! message follows a different activity back to back, and an uncontended lock only when a
+//! call's label changes and on the slow path of a blocking `get` (after the spin phase). A
+//! message that ends a wait reads no clock: its start is taken to be the moment the wait
+//! began, which is exact to within a millisecond (a longer wait stamps the time it ended).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -42,7 +45,8 @@ pub(crate) struct ActorState {
     label: Mutex<&'static str>,
     /// Identifies `label` without locking: its address and length.
     label_key: AtomicUsize,
-    /// When the current call, `on_start` or `on_stop` began: nanoseconds since [`epoch`].
+    /// When the current activity began, nanoseconds since [`epoch`]; see
+    /// [`idle`](Self::idle) for how exact that is.
     since: AtomicU64,
     blocked: Mutex<Option<Blocked>>,
     detection: AtomicU8,
@@ -61,8 +65,16 @@ fn epoch() -> Instant {
 }
 
 fn nanos_since_epoch() -> u64 {
-    u64::try_from(Instant::now().saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
+    nanos_at(Instant::now())
 }
+
+fn nanos_at(at: Instant) -> u64 {
+    u64::try_from(at.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// How long after going idle an actor still counts the time it went idle as the start of the
+/// message that wakes it; see [`ActorState::idle`].
+pub(crate) const WAKE_WINDOW: Duration = Duration::from_millis(1);
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<ActorState>>> = const { RefCell::new(None) };
@@ -107,10 +119,13 @@ impl ActorState {
     }
 
     /// Marks the actor as handling a plain message. Stores only on a change, so a busy actor
-    /// going from message to message does not write its record at all.
+    /// going from plain message to plain message does not write its record at all: a run of
+    /// plain messages is one activity, timed from its first message.
     #[inline]
     pub(crate) fn receiving(&self) {
-        if self.activity.load(Ordering::Relaxed) != RECEIVING {
+        let activity = self.activity.load(Ordering::Relaxed);
+        if activity != RECEIVING {
+            self.begin(activity);
             self.activity.store(RECEIVING, Ordering::Relaxed);
         }
     }
@@ -119,8 +134,37 @@ impl ActorState {
     /// label differs from the last one.
     pub(crate) fn calling(&self, label: &'static str) {
         self.set_label(label);
-        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
+        self.begin(self.activity.load(Ordering::Relaxed));
         self.activity.store(CALLING, Ordering::Relaxed);
+    }
+
+    /// Sets `since` for an activity that starts now, coming from `previous`. After a wait
+    /// `since` already holds the right time (see [`idle`](Self::idle)); only an activity that
+    /// follows another one reads the clock.
+    #[inline]
+    fn begin(&self, previous: u8) {
+        if previous != IDLE {
+            self.since.store(nanos_since_epoch(), Ordering::Relaxed);
+        }
+    }
+
+    /// Marks the actor as waiting for a message, from now, and returns now.
+    ///
+    /// The time also serves as the start of the message that ends the wait, so that an actor
+    /// woken by a message does not read the clock before handling it (a clock read costs as
+    /// much as a tenth of an ask's round trip). That is exact to within [`WAKE_WINDOW`]: a
+    /// wait that outlasts it ends with [`woke`](Self::woke), which moves `since` to the
+    /// moment the message arrived.
+    pub(crate) fn idle(&self) -> Instant {
+        let now = Instant::now();
+        self.since.store(nanos_at(now), Ordering::Relaxed);
+        self.activity.store(IDLE, Ordering::Relaxed);
+        now
+    }
+
+    /// Records that a wait longer than [`WAKE_WINDOW`] ended just now.
+    pub(crate) fn woke(&self) {
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
     }
 
     pub(crate) fn stopping(&self) {
@@ -134,13 +178,6 @@ impl ActorState {
         if self.label_key.load(Ordering::Relaxed) != key {
             *lock(&self.label) = label;
             self.label_key.store(key, Ordering::Relaxed);
-        }
-    }
-
-    #[inline]
-    pub(crate) fn idle(&self) {
-        if self.activity.load(Ordering::Relaxed) != IDLE {
-            self.activity.store(IDLE, Ordering::Relaxed);
         }
     }
 
@@ -263,7 +300,8 @@ pub enum Activity {
     Idle,
     /// Running `on_start`.
     Starting,
-    /// Handling a plain message in `on_receive`.
+    /// Handling a plain message in `on_receive`. Plain messages handled back to back count as
+    /// one activity, timed from the first.
     Receiving,
     /// Handling a proxy call, field access or closure.
     Handling {
@@ -283,7 +321,8 @@ pub struct ActorStateSnapshot {
     pub thread: Option<String>,
     /// What it was doing.
     pub activity: Activity,
-    /// How long it had been doing it, when known.
+    /// How long it had been doing it, when known (for every activity but `Idle`), to within
+    /// a millisecond.
     pub for_how_long: Option<Duration>,
     /// If it was blocked in `get()`: the actor expected to set that future (`None` inside
     /// means a future no actor is known to fulfil).
@@ -334,7 +373,7 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
             let (activity, timed) = match s.activity.load(Ordering::Relaxed) {
                 IDLE => (Activity::Idle, false),
                 STARTING => (Activity::Starting, true),
-                RECEIVING => (Activity::Receiving, false),
+                RECEIVING => (Activity::Receiving, true),
                 CALLING => (Activity::Handling { label }, true),
                 _ => (Activity::Stopping, true),
             };

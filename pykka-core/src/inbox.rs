@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel as cb;
 
+use crate::debug::WAKE_WINDOW;
+
 /// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
 ///
 /// Messages always travel through an unbounded channel, because only that flavour drops the
@@ -23,7 +25,7 @@ pub(crate) struct InboxSender<T> {
 pub(crate) struct InboxReceiver<T> {
     rx: cb::Receiver<T>,
     room: Option<cb::Receiver<()>>,
-    /// When a blocking receive gives up and starts again; see [`recv`](Self::recv).
+    /// When a long wait gives up and starts again; see [`recv`](Self::recv).
     deadline: Cell<Instant>,
     /// How many messages were received since the inbox was last found empty.
     run: Cell<u32>,
@@ -125,7 +127,9 @@ impl<T> InboxSender<T> {
 }
 
 impl<T> InboxReceiver<T> {
-    /// Hands the next message to `f`, first running `idle` and waiting if the inbox is empty.
+    /// Hands the next message to `f`. If the inbox is empty, first runs `idle`, which returns
+    /// the time the actor started waiting, and waits; if the wait outlasts
+    /// [`WAKE_WINDOW`] after that time, runs `woke` when it ends.
     /// `None` cannot happen while a sender lives, and the actor's own shared cell always holds
     /// one, so `None` means the runtime is shutting down.
     ///
@@ -136,7 +140,12 @@ impl<T> InboxReceiver<T> {
     /// and at 28-30M with it on the project's 2-core machine. Asks and sparse tells never see
     /// the pause, which follows only a run of messages found already queued.
     #[inline]
-    pub(crate) fn next_with<R>(&self, idle: impl FnOnce(), f: impl FnOnce(T) -> R) -> Option<R> {
+    pub(crate) fn next_with<R>(
+        &self,
+        idle: impl FnOnce() -> Instant,
+        woke: impl FnOnce(),
+        f: impl FnOnce(T) -> R,
+    ) -> Option<R> {
         let msg = match self.rx.try_recv() {
             Ok(msg) => {
                 self.run.set(self.run.get().saturating_add(1));
@@ -147,28 +156,36 @@ impl<T> InboxReceiver<T> {
                 if self.run.replace(0) >= STREAM {
                     std::thread::yield_now();
                 }
-                idle();
-                self.recv().ok()?
+                let (msg, late) = self.recv(idle() + WAKE_WINDOW)?;
+                if late {
+                    woke();
+                }
+                msg
             }
         };
         self.free_room();
         Some(f(msg))
     }
 
-    /// Waits for the next message.
+    /// Waits for the next message; says whether it came after `window`.
     ///
-    /// This is `recv_deadline` with a deadline a year away (renewed if it ever passes), not
-    /// `recv`: crossbeam's `recv` converts the flavour's result into another `Result` type, a
-    /// copy of every envelope whose 16-byte load straddles the channel's 8-byte stores (a
-    /// store-forwarding stall on each message, a quarter of the cost of draining a backlog),
-    /// where `recv_deadline` hands the flavour's result through untouched.
-    #[inline]
-    fn recv(&self) -> Result<T, ()> {
+    /// This is `recv_deadline`, not `recv`: crossbeam's `recv` converts the flavour's result
+    /// into another `Result` type, a copy of every envelope whose 16-byte load straddles the
+    /// channel's 8-byte stores (a store-forwarding stall on each message, a quarter of the
+    /// cost of draining a backlog), where `recv_deadline` hands the flavour's result through
+    /// untouched. Past `window` the wait goes on with a deadline a year away, renewed if it
+    /// ever passes.
+    fn recv(&self, window: Instant) -> Option<(T, bool)> {
+        match self.rx.recv_deadline(window) {
+            Ok(msg) => return Some((msg, false)),
+            Err(cb::RecvTimeoutError::Timeout) => {}
+            Err(cb::RecvTimeoutError::Disconnected) => return None,
+        }
         loop {
             match self.rx.recv_deadline(self.deadline.get()) {
-                Ok(msg) => return Ok(msg),
+                Ok(msg) => return Some((msg, true)),
                 Err(cb::RecvTimeoutError::Timeout) => self.deadline.set(far_deadline()),
-                Err(cb::RecvTimeoutError::Disconnected) => return Err(()),
+                Err(cb::RecvTimeoutError::Disconnected) => return None,
             }
         }
     }

@@ -131,5 +131,6 @@ fn run<A: Actor>(
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {
     let state = lifecycle.state().clone();
     // The actor is idle only while it waits for a message: a busy one writes nothing.
-    lifecycle.run(|lifecycle| receiver.next_with(|| state.idle(), |envelope| lifecycle.handle(envelope)))
+    lifecycle
+        .run(|lifecycle| receiver.next_with(|| state.idle(), || state.woke(), |envelope| lifecycle.handle(envelope)))
 }

@@ -4,6 +4,7 @@
 //! Every test switches detection on per actor, never globally, so parallel tests do not
 //! affect each other, and looks only at cycles made of its own actors.
 
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use pykka::debug::{self, Activity};
@@ -227,4 +228,102 @@ fn idle_actors_show_as_idle() {
         debug::actor_states().iter().all(|s| s.actor != id),
         "stopped actors leave the snapshot"
     );
+}
+
+/// An actor that holds its thread until a gate opens, as a proxy call or a plain message,
+/// reporting when its handler started.
+#[actor]
+pub struct Holder;
+
+/// A plain message for [`Holder`]: report the start, then wait for the gate.
+#[derive(Debug)]
+pub struct Hold(mpsc::Sender<Instant>, mpsc::Receiver<()>);
+
+impl Actor for Holder {
+    type Message = Hold;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &pykka::Context<Self>, Hold(started, gate): Hold) -> Result<(), pykka::Unhandled> {
+        hold(&started, &gate);
+        Ok(())
+    }
+}
+
+#[actor]
+impl Holder {
+    /// Reports the start, then waits for the gate.
+    pub fn hold(&self, started: mpsc::Sender<Instant>, gate: mpsc::Receiver<()>) {
+        hold(&started, &gate);
+    }
+}
+
+fn hold(started: &mpsc::Sender<Instant>, gate: &mpsc::Receiver<()>) {
+    // The warm-up call has nobody listening and no gate to wait for.
+    let _ = started.send(Instant::now());
+    let _ = gate.recv();
+}
+
+/// The actor's `since` may be the moment it went idle, up to this long before the message
+/// that woke it arrived (`WAKE_WINDOW` in pykka-core's debug module).
+const WAKE_WINDOW: Duration = Duration::from_millis(1);
+
+/// Sends a holding message (by `send`, after `pause`), then checks the snapshot's time for it:
+/// at least as long as the handler has run, at most since just before the send (plus the
+/// wake window).
+fn check_hold_is_timed(pause: Duration, as_call: bool) {
+    let registry = ActorRegistry::new();
+    let holder = Holder.start_in(&registry);
+    let proxy = holder.proxy().unwrap();
+    // Let the actor settle into waiting; the pause decides whether its wait outlasts the
+    // wake window.
+    let (nobody, open_gate) = (mpsc::channel().0, mpsc::channel().1);
+    proxy.hold(nobody, open_gate).get_timeout(TIMEOUT).unwrap();
+    std::thread::sleep(pause);
+    let (started_tx, started) = mpsc::channel();
+    let (open, gate) = mpsc::channel();
+    let sent = Instant::now();
+    let reply = if as_call {
+        proxy.hold(started_tx, gate)
+    } else {
+        holder.ask_future(Hold(started_tx, gate))
+    };
+    let began = started.recv_timeout(TIMEOUT).unwrap();
+    let before = Instant::now();
+    let state = debug::actor_states()
+        .into_iter()
+        .find(|s| &s.actor == holder.id())
+        .unwrap();
+    let after = Instant::now();
+    let expected = if as_call {
+        Activity::Handling { label: "hold" }
+    } else {
+        Activity::Receiving
+    };
+    assert_eq!(state.activity, expected);
+    let took = state.for_how_long.expect("a running handler is timed");
+    assert!(took >= before - began, "{took:?} < {:?}", before - began);
+    assert!(took <= after - sent + WAKE_WINDOW, "{took:?} > {:?}", after - sent);
+    open.send(()).unwrap();
+    reply.get_timeout(TIMEOUT).unwrap();
+    registry.stop_all();
+}
+
+#[test]
+fn a_call_is_timed_from_its_start_after_a_short_wait() {
+    check_hold_is_timed(Duration::ZERO, true);
+}
+
+#[test]
+fn a_call_is_timed_from_its_start_after_a_long_wait() {
+    check_hold_is_timed(Duration::from_millis(20), true);
+}
+
+#[test]
+fn a_plain_message_is_timed_from_its_start_after_a_short_wait() {
+    check_hold_is_timed(Duration::ZERO, false);
+}
+
+#[test]
+fn a_plain_message_is_timed_from_its_start_after_a_long_wait() {
+    check_hold_is_timed(Duration::from_millis(20), false);
 }
