@@ -7,6 +7,10 @@ use crossbeam_channel as cb;
 
 use crate::debug::WAKE_WINDOW;
 
+/// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
+/// the channel's own backoff takes over.
+const SPIN_CHECKS: u32 = 64;
+
 /// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
 ///
 /// Messages always travel through an unbounded channel, because only that flavour drops the
@@ -156,7 +160,9 @@ impl<T> InboxReceiver<T> {
                 if self.run.replace(0) >= STREAM {
                     std::thread::yield_now();
                 }
-                let (msg, late) = self.recv(idle() + WAKE_WINDOW)?;
+                let window = idle() + WAKE_WINDOW;
+                self.spin_until_nonempty();
+                let (msg, late) = self.recv(window)?;
                 if late {
                     woke();
                 }
@@ -165,6 +171,20 @@ impl<T> InboxReceiver<T> {
         };
         self.free_room();
         Some(f(msg))
+    }
+
+    /// Spins briefly, checking after every pause whether a message has arrived, before the
+    /// blocking receive: crossbeam's backoff checks after 1, 2, 4, ... 64 pauses, and with a
+    /// pause taking ~30 ns here it noticed the next ask of a waiting caller up to a few
+    /// hundred nanoseconds late.
+    #[inline]
+    fn spin_until_nonempty(&self) {
+        for _ in 0..SPIN_CHECKS {
+            if !self.rx.is_empty() {
+                return;
+            }
+            std::hint::spin_loop();
+        }
     }
 
     /// Waits for the next message; says whether it came after `window`.
