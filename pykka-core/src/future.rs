@@ -130,18 +130,22 @@ impl<T> Shared<T> {
     }
 
     fn complete(&self, value: Result<T>) {
-        let wakers = {
+        let (parked, wakers) = {
             let mut slot = self.lock();
             if slot.value.is_some() || slot.taken {
                 return;
             }
             slot.value = Some(value);
-            self.state.store(SET, Ordering::Release);
-            if slot.parked > 0 {
-                self.cond.notify_all();
-            }
-            std::mem::take(&mut slot.wakers)
+            (slot.parked > 0, std::mem::take(&mut slot.wakers))
         };
+        // Published only once the lock is free: a spinning reader that sees the flag then
+        // takes the lock at once, instead of finding it still held and sleeping on it. A
+        // parked reader checked the value under the lock before it waited, so the
+        // notification after the unlock reaches it.
+        self.state.store(SET, Ordering::Release);
+        if parked {
+            self.cond.notify_all();
+        }
         for w in wakers {
             w.wake();
         }
