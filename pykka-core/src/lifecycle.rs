@@ -145,10 +145,7 @@ impl<A: Actor> Lifecycle<A> {
                     }
                 }
             }
-            Envelope::Call(call) => {
-                state.calling(call.label());
-                call.run(actor, ctx);
-            }
+            Envelope::Call(call) => call.run(actor, ctx),
             Envelope::Stop(reply) => return Flow::Stop(reply),
         }
         Flow::Continue
