@@ -37,6 +37,12 @@ const OFF: u8 = 2;
 static DETECTION: AtomicBool = AtomicBool::new(false);
 
 /// The live record of one actor's activity.
+///
+/// Aligned to (and so padded to a multiple of) 128 bytes, two cache lines: the actor writes
+/// `activity` on every change and its neighbour in memory was the actor's shared cell, which
+/// every sender reads, so each ask paid for a cache line bouncing between the two cores
+/// (about 40 ns of a 0.3 µs round trip).
+#[repr(align(128))]
 pub(crate) struct ActorState {
     id: ActorId,
     thread: Mutex<Option<String>>,
