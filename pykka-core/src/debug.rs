@@ -11,8 +11,9 @@
 //! starts to wait (its inbox is empty, so no message is delayed) and when a call or a plain
 //! message follows a different activity back to back, and an uncontended lock only when a
 //! call's label changes and on the slow path of a blocking `get` (after the spin phase). A
-//! message that ends a wait reads no clock: its start is taken to be the moment the wait
-//! began, which is exact to within a millisecond (a longer wait stamps the time it ended).
+//! message that arrives while its actor still spins at the start of a wait reads no clock: its
+//! start is taken to be the moment the wait began, a couple of microseconds earlier at most (a
+//! longer wait stamps the time it ended).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -71,16 +72,8 @@ fn epoch() -> Instant {
 }
 
 fn nanos_since_epoch() -> u64 {
-    nanos_at(Instant::now())
+    u64::try_from(Instant::now().saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
 }
-
-fn nanos_at(at: Instant) -> u64 {
-    u64::try_from(at.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// How long after going idle an actor still counts the time it went idle as the start of the
-/// message that wakes it; see [`ActorState::idle`].
-pub(crate) const WAKE_WINDOW: Duration = Duration::from_millis(1);
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<ActorState>>> = const { RefCell::new(None) };
@@ -154,21 +147,19 @@ impl ActorState {
         }
     }
 
-    /// Marks the actor as waiting for a message, from now, and returns now.
+    /// Marks the actor as waiting for a message, from now.
     ///
-    /// The time also serves as the start of the message that ends the wait, so that an actor
-    /// woken by a message does not read the clock before handling it (a clock read costs as
-    /// much as a tenth of an ask's round trip). That is exact to within [`WAKE_WINDOW`]: a
-    /// wait that outlasts it ends with [`woke`](Self::woke), which moves `since` to the
-    /// moment the message arrived.
-    pub(crate) fn idle(&self) -> Instant {
-        let now = Instant::now();
-        self.since.store(nanos_at(now), Ordering::Relaxed);
+    /// The time also serves as the start of a message that arrives while the actor still
+    /// spins (the first couple of microseconds of a wait), so that an actor does not read the
+    /// clock between receiving such a message and handling it (a clock read costs a tenth of
+    /// an ask's round trip). A message that arrives later ends the wait with
+    /// [`woke`](Self::woke), which moves `since` to that moment.
+    pub(crate) fn idle(&self) {
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
         self.activity.store(IDLE, Ordering::Relaxed);
-        now
     }
 
-    /// Records that a wait longer than [`WAKE_WINDOW`] ended just now.
+    /// Records that a wait that went past the spin ended just now.
     pub(crate) fn woke(&self) {
         self.since.store(nanos_since_epoch(), Ordering::Relaxed);
     }
@@ -328,7 +319,7 @@ pub struct ActorStateSnapshot {
     /// What it was doing.
     pub activity: Activity,
     /// How long it had been doing it, when known (for every activity but `Idle`), to within
-    /// a millisecond.
+    /// a few microseconds.
     pub for_how_long: Option<Duration>,
     /// If it was blocked in `get()`: the actor expected to set that future (`None` inside
     /// means a future no actor is known to fulfil).

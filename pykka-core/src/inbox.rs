@@ -5,8 +5,6 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel as cb;
 
-use crate::debug::WAKE_WINDOW;
-
 /// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
 /// the channel's own backoff takes over.
 const SPIN_CHECKS: u32 = 64;
@@ -29,7 +27,7 @@ pub(crate) struct InboxSender<T> {
 pub(crate) struct InboxReceiver<T> {
     rx: cb::Receiver<T>,
     room: Option<cb::Receiver<()>>,
-    /// When a long wait gives up and starts again; see [`recv`](Self::recv).
+    /// When a wait gives up and starts again; see [`recv`](Self::recv).
     deadline: Cell<Instant>,
     /// How many messages were received since the inbox was last found empty.
     run: Cell<u32>,
@@ -131,11 +129,11 @@ impl<T> InboxSender<T> {
 }
 
 impl<T> InboxReceiver<T> {
-    /// Hands the next message to `f`. If the inbox is empty, first runs `idle`, which returns
-    /// the time the actor started waiting, and waits; if the wait outlasts
-    /// [`WAKE_WINDOW`] after that time, runs `woke` when it ends.
-    /// `None` cannot happen while a sender lives, and the actor's own shared cell always holds
-    /// one, so `None` means the runtime is shutting down.
+    /// Hands the next message to `f`. If the inbox is empty, first runs `idle` (the actor
+    /// starts waiting), then waits; if the wait went past the short spin below, which may have
+    /// meant sleeping, runs `woke` when it ends. `None` cannot happen while a sender lives, and
+    /// the actor's own shared cell always holds one, so `None` means the runtime is shutting
+    /// down.
     ///
     /// An actor that has just drained a run of [`STREAM`] messages or more yields its time
     /// slice once before it waits. With more busy actors than cores (the fanout benchmark:
@@ -145,12 +143,7 @@ impl<T> InboxReceiver<T> {
     /// alike. Asks and sparse tells never see the pause, which follows only a run of messages
     /// found already queued.
     #[inline]
-    pub(crate) fn next_with<R>(
-        &self,
-        idle: impl FnOnce() -> Instant,
-        woke: impl FnOnce(),
-        f: impl FnOnce(T) -> R,
-    ) -> Option<R> {
+    pub(crate) fn next_with<R>(&self, idle: impl FnOnce(), woke: impl FnOnce(), f: impl FnOnce(T) -> R) -> Option<R> {
         let msg = match self.rx.try_recv() {
             Ok(msg) => {
                 self.run.set(self.run.get().saturating_add(1));
@@ -161,10 +154,10 @@ impl<T> InboxReceiver<T> {
                 if self.run.replace(0) >= STREAM {
                     std::thread::yield_now();
                 }
-                let window = idle() + WAKE_WINDOW;
-                self.spin_until_nonempty();
-                let (msg, late) = self.recv(window)?;
-                if late {
+                idle();
+                let spun = self.spin_until_nonempty();
+                let msg = self.recv()?;
+                if !spun {
                     woke();
                 }
                 msg
@@ -175,36 +168,31 @@ impl<T> InboxReceiver<T> {
     }
 
     /// Spins briefly, checking after every pause whether a message has arrived, before the
-    /// blocking receive: crossbeam's backoff checks after 1, 2, 4, ... 64 pauses, and with a
-    /// pause taking ~30 ns here it noticed the next ask of a waiting caller up to a few
-    /// hundred nanoseconds late.
+    /// blocking receive; returns whether one did. Crossbeam's backoff checks after 1, 2, 4,
+    /// ... 64 pauses, and with a pause taking ~30 ns here it noticed the next ask of a waiting
+    /// caller up to a few hundred nanoseconds late.
     #[inline]
-    fn spin_until_nonempty(&self) {
+    fn spin_until_nonempty(&self) -> bool {
         for _ in 0..SPIN_CHECKS {
             if !self.rx.is_empty() {
-                return;
+                return true;
             }
             std::hint::spin_loop();
         }
+        false
     }
 
-    /// Waits for the next message; says whether it came after `window`.
+    /// Waits for the next message.
     ///
-    /// This is `recv_deadline`, not `recv`: crossbeam's `recv` converts the flavour's result
-    /// into another `Result` type, a copy of every envelope whose 16-byte load straddles the
-    /// channel's 8-byte stores (a store-forwarding stall on each message, a quarter of the
-    /// cost of draining a backlog), where `recv_deadline` hands the flavour's result through
-    /// untouched. Past `window` the wait goes on with a deadline a year away, renewed if it
-    /// ever passes.
-    fn recv(&self, window: Instant) -> Option<(T, bool)> {
-        match self.rx.recv_deadline(window) {
-            Ok(msg) => return Some((msg, false)),
-            Err(cb::RecvTimeoutError::Timeout) => {}
-            Err(cb::RecvTimeoutError::Disconnected) => return None,
-        }
+    /// This is `recv_deadline` with a deadline a year away (renewed if it ever passes), not
+    /// `recv`: crossbeam's `recv` converts the flavour's result into another `Result` type, a
+    /// copy of every envelope whose 16-byte load straddles the channel's 8-byte stores (a
+    /// store-forwarding stall on each message, a quarter of the cost of draining a backlog),
+    /// where `recv_deadline` hands the flavour's result through untouched.
+    fn recv(&self) -> Option<T> {
         loop {
             match self.rx.recv_deadline(self.deadline.get()) {
-                Ok(msg) => return Some((msg, true)),
+                Ok(msg) => return Some(msg),
                 Err(cb::RecvTimeoutError::Timeout) => self.deadline.set(far_deadline()),
                 Err(cb::RecvTimeoutError::Disconnected) => return None,
             }

@@ -53,7 +53,7 @@ impl<A: Actor> Lifecycle<A> {
             log_stopped(&ctx);
             return None;
         }
-        let _ = ctx.actor_ref().cell.state.idle();
+        ctx.actor_ref().cell.state.idle();
         let stop_now = ctx.actor_ref().cell.self_stop.load(Ordering::Acquire);
         Some((
             Lifecycle {

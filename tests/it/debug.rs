@@ -263,19 +263,20 @@ fn hold(started: &mpsc::Sender<Instant>, gate: &mpsc::Receiver<()>) {
     let _ = gate.recv();
 }
 
-/// The actor's `since` may be the moment it went idle, up to this long before the message
-/// that woke it arrived (`WAKE_WINDOW` in pykka-core's debug module).
-const WAKE_WINDOW: Duration = Duration::from_millis(1);
+/// The actor's `since` may be the moment it went idle, a little before the message that woke
+/// it arrived: up to its spin at the start of a wait (a couple of microseconds), with room to
+/// spare here.
+const SPIN_SLACK: Duration = Duration::from_millis(1);
 
 /// Sends a holding message (by `send`, after `pause`), then checks the snapshot's time for it:
 /// at least as long as the handler has run, at most since just before the send (plus the
-/// wake window).
+/// actor's spin).
 fn check_hold_is_timed(pause: Duration, as_call: bool) {
     let registry = ActorRegistry::new();
     let holder = Holder.start_in(&registry);
     let proxy = holder.proxy().unwrap();
-    // Let the actor settle into waiting; the pause decides whether its wait outlasts the
-    // wake window.
+    // Let the actor settle into waiting; the pause decides whether its wait outlasts its spin
+    // (and it sleeps).
     let (nobody, open_gate) = (mpsc::channel().0, mpsc::channel().1);
     proxy.hold(nobody, open_gate).get_timeout(TIMEOUT).unwrap();
     std::thread::sleep(pause);
@@ -302,7 +303,7 @@ fn check_hold_is_timed(pause: Duration, as_call: bool) {
     assert_eq!(state.activity, expected);
     let took = state.for_how_long.expect("a running handler is timed");
     assert!(took >= before - began, "{took:?} < {:?}", before - began);
-    assert!(took <= after - sent + WAKE_WINDOW, "{took:?} > {:?}", after - sent);
+    assert!(took <= after - sent + SPIN_SLACK, "{took:?} > {:?}", after - sent);
     open.send(()).unwrap();
     reply.get_timeout(TIMEOUT).unwrap();
     registry.stop_all();
