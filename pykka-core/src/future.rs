@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// How many times a blocking reader checks for the value, with a spin-loop pause after each,
 /// before it yields and then parks: about as long as crossbeam's backoff spins.
-pub(crate) const SPIN_CHECKS: u32 = 128;
+const REPLY_SPIN_CHECKS: u32 = 128;
 
 const EMPTY: u8 = 0;
 const SET: u8 = 1;
@@ -158,7 +158,7 @@ impl<T> Shared<T> {
         // checked after every pause: a pause takes ~30 ns here, and the exponential backoff
         // this replaced (crossbeam's: 1, 2, 4, ... 64 pauses between checks) noticed a reply
         // up to a few hundred nanoseconds late, a third of an ask's round trip.
-        for _ in 0..SPIN_CHECKS {
+        for _ in 0..REPLY_SPIN_CHECKS {
             if self.is_set() {
                 return Ok(());
             }

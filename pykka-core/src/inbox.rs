@@ -7,7 +7,7 @@ use crossbeam_channel as cb;
 
 /// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
 /// the channel's own backoff takes over.
-const SPIN_CHECKS: u32 = 64;
+const INBOX_SPIN_CHECKS: u32 = 64;
 
 /// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
 ///
@@ -173,7 +173,7 @@ impl<T> InboxReceiver<T> {
     /// caller up to a few hundred nanoseconds late.
     #[inline]
     fn spin_until_nonempty(&self) -> bool {
-        for _ in 0..SPIN_CHECKS {
+        for _ in 0..INBOX_SPIN_CHECKS {
             if !self.rx.is_empty() {
                 return true;
             }
