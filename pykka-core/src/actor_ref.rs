@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::actor::{Actor, Context};
 use crate::actor_id::ActorId;
+use crate::call::{Call, Job};
 use crate::debug::ActorState;
-use crate::envelope::{Envelope, Labelled, StopReply};
+use crate::envelope::{Envelope, StopReply};
 use crate::error::{Error, Result};
 use crate::future::{Future, Promise};
 use crate::inbox::{InboxSender, SendError};
@@ -211,10 +212,7 @@ impl<A: Actor> ActorRef<A> {
         F: FnOnce(&mut A, &Context<A>) -> R + Send + 'static,
     {
         let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
-        let call = move |actor: &mut A, ctx: &Context<A>| {
-            crate::proxy::Reply::ask(promise).run(|| f(actor, ctx));
-        };
-        match self.call("ask_with", call) {
+        match self.call(AskWith { promise, f }) {
             Ok(()) => future,
             Err(e) => Future::failed_for(e, Some(self.cell.id.clone())),
         }
@@ -231,7 +229,7 @@ impl<A: Actor> ActorRef<A> {
     where
         F: FnOnce(&mut A, &Context<A>) + Send + 'static,
     {
-        self.call("tell_with", f)
+        self.call(TellWith(f))
     }
 
     /// Sends a generated proxy message (or any [`Dispatch`] message) to the actor.
@@ -245,23 +243,16 @@ impl<A: Actor> ActorRef<A> {
     /// [`Error::ActorDead`] if the actor has stopped; the message's reply slot then fails with
     /// the same error.
     pub fn send<M: Dispatch<A>>(&self, message: M) -> Result<()> {
-        let label = message.label();
-        self.call(
-            label,
-            Box::new(move |actor: &mut A, _ctx: &Context<A>| message.dispatch(actor)),
-        )
+        self.call(Message(message))
     }
 
-    /// Queues a closure to run on the actor. A panic that escapes it is a failure.
-    #[doc(hidden)]
-    pub fn call<F>(&self, label: &'static str, f: F) -> Result<()>
-    where
-        F: FnOnce(&mut A, &Context<A>) + Send + 'static,
-    {
+    /// Queues work to run on the actor. A panic that escapes it is a failure.
+    #[inline]
+    pub(crate) fn call<J: Job<A>>(&self, job: J) -> Result<()> {
         if !self.is_alive() {
             return Err(self.dead());
         }
-        self.enqueue(Envelope::Call(Box::new(Labelled { label, f })))
+        self.enqueue(Envelope::Call(Call::new(job)))
     }
 
     /// Asks the actor to stop and waits until it has.
@@ -384,5 +375,49 @@ impl<A: Actor> fmt::Display for ActorRef<A> {
 impl<A: Actor> fmt::Debug for ActorRef<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<ActorRef for {}>", self.cell.id)
+    }
+}
+
+/// The job of [`ActorRef::ask_with`]: a closure whose result answers a promise.
+struct AskWith<F, R> {
+    promise: Promise<R>,
+    f: F,
+}
+
+impl<A: Actor, R: Send + 'static, F: FnOnce(&mut A, &Context<A>) -> R + Send + 'static> Job<A> for AskWith<F, R> {
+    fn label(&self) -> &'static str {
+        "ask_with"
+    }
+
+    fn run(self, actor: &mut A, ctx: &Context<A>) {
+        let f = self.f;
+        crate::proxy::Reply::ask(self.promise).run(|| f(actor, ctx));
+    }
+}
+
+/// The job of [`ActorRef::tell_with`]: a closure without a reply.
+struct TellWith<F>(F);
+
+impl<A: Actor, F: FnOnce(&mut A, &Context<A>) + Send + 'static> Job<A> for TellWith<F> {
+    fn label(&self) -> &'static str {
+        "tell_with"
+    }
+
+    fn run(self, actor: &mut A, ctx: &Context<A>) {
+        (self.0)(actor, ctx);
+    }
+}
+
+/// The job of [`ActorRef::send`]: a message applied to the actor, which answers its own
+/// reply slot.
+struct Message<M>(M);
+
+impl<A: Actor, M: Dispatch<A>> Job<A> for Message<M> {
+    fn label(&self) -> &'static str {
+        self.0.label()
+    }
+
+    fn run(self, actor: &mut A, _ctx: &Context<A>) {
+        self.0.dispatch(actor);
     }
 }

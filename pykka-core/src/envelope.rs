@@ -1,34 +1,8 @@
 //! The envelope: what travels through an actor's inbox.
 
-use crate::actor::{Actor, Context};
+use crate::actor::Actor;
+use crate::call::Call;
 use crate::future::Promise;
-
-/// A closure run against the actor on its own thread: proxy calls and `ask_with`/`tell_with`.
-///
-/// The label lives in the box with the closure, so a call envelope is two words.
-pub(crate) type CallFn<A> = Box<dyn Call<A>>;
-
-/// A labelled closure; see [`CallFn`].
-pub(crate) trait Call<A: Actor>: Send {
-    /// Notes the call's label in the actor's debug record, then runs the closure on the
-    /// actor. (One virtual call for both: the label is read from the same cache line as the
-    /// closure, which the sender's core has just written.)
-    fn run(self: Box<Self>, actor: &mut A, ctx: &Context<A>);
-}
-
-/// The one implementation of [`Call`].
-pub(crate) struct Labelled<F> {
-    /// The method or field the call is about, for the debug snapshot.
-    pub(crate) label: &'static str,
-    pub(crate) f: F,
-}
-
-impl<A: Actor, F: FnOnce(&mut A, &Context<A>) + Send> Call<A> for Labelled<F> {
-    fn run(self: Box<Self>, actor: &mut A, ctx: &Context<A>) {
-        ctx.actor_ref().cell.state.calling(self.label);
-        (self.f)(actor, ctx);
-    }
-}
 
 /// One message in an actor's inbox.
 pub(crate) enum Envelope<A: Actor> {
@@ -36,9 +10,10 @@ pub(crate) enum Envelope<A: Actor> {
     Tell(A::Message),
     /// A plain message whose reply goes to the promise.
     Ask(A::Message, Promise<A::Reply>),
-    /// A closure to run on the actor. A closure with a reply slot catches its own panics; a
-    /// panic that escapes one is a failure of the actor.
-    Call(CallFn<A>),
+    /// Work to run on the actor: a proxy call, a field read or write, an `ask_with` or
+    /// `tell_with` closure. Work with a reply slot catches its own panics; a panic that
+    /// escapes is a failure of the actor.
+    Call(Call<A>),
     /// A stop request; the reply (if any) is `true` once the actor has stopped.
     Stop(Option<StopReply>),
 }
@@ -79,11 +54,11 @@ mod tests {
         type Reply = u64;
     }
 
-    /// A channel block holds 31 envelopes; at 24 bytes a block fits glibc's per-thread cache
-    /// of small allocations, so the sender and the actor do not fight over the malloc lock.
+    /// A call stores up to two words of work in place (three with its entry), so an envelope
+    /// is four words whatever the message; a channel block holds 31 of them.
     #[test]
-    fn an_envelope_adds_one_word_to_a_two_word_message() {
+    fn an_envelope_is_a_call_and_its_tag() {
         assert_eq!(std::mem::size_of::<Sixteen>(), 16);
-        assert_eq!(std::mem::size_of::<Envelope<Probe>>(), 24);
+        assert_eq!(std::mem::size_of::<Envelope<Probe>>(), 32);
     }
 }

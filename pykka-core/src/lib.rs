@@ -24,6 +24,7 @@
 mod actor;
 mod actor_id;
 mod actor_ref;
+mod call;
 pub mod debug;
 mod envelope;
 mod error;

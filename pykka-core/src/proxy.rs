@@ -3,11 +3,13 @@
 
 use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use crate::actor::{Actor, Context};
 use crate::actor_ref::ActorRef;
+use crate::call::Job;
 use crate::error::Error;
 use crate::future::{Future, Promise};
 use crate::threading::panic_message;
@@ -156,12 +158,18 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
     ///
     /// [`Error::ActorDead`] if the actor has stopped; the message's reply slot then fails too.
     pub fn send<M: Dispatch<T>>(&self, message: M) -> crate::Result<()> {
-        let label = message.label();
-        // A root proxy has no path: no `Arc` to clone (and bounce between threads) per call.
-        let access = self.access.clone();
-        self.actor_ref.call(label, move |actor: &mut A, _ctx: &Context<A>| {
-            message.dispatch(resolve(&access, actor));
-        })
+        match &self.access {
+            // A root proxy has no path: no `Arc` to clone (and bounce between threads) per
+            // call, and a message of up to two words travels inside the inbox slot.
+            None => self.actor_ref.call(ToRoot {
+                message,
+                target: PhantomData,
+            }),
+            Some(access) => self.actor_ref.call(ToPath {
+                message,
+                access: access.clone(),
+            }),
+        }
     }
 
     /// Sends a message whose reply slot answers `future`, and returns `future`.
@@ -177,9 +185,47 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
 fn resolve<'a, A: 'static, T: 'static>(access: &Option<Access<A, T>>, actor: &'a mut A) -> &'a mut T {
     match access {
         Some(access) => access(actor),
-        None => (actor as &mut dyn Any)
-            .downcast_mut::<T>()
-            .expect("a proxy without a path stands for its actor"),
+        None => as_root(actor),
+    }
+}
+
+/// The actor itself as the object of a root proxy (whose `T` is `A`).
+fn as_root<A: 'static, T: 'static>(actor: &mut A) -> &mut T {
+    (actor as &mut dyn Any)
+        .downcast_mut::<T>()
+        .expect("a proxy without a path stands for its actor")
+}
+
+/// The job of a message from a root proxy: applied to the actor itself. As small as the
+/// message.
+struct ToRoot<M, T> {
+    message: M,
+    target: PhantomData<fn() -> T>,
+}
+
+impl<A: Actor, T: 'static, M: Dispatch<T>> Job<A> for ToRoot<M, T> {
+    fn label(&self) -> &'static str {
+        self.message.label()
+    }
+
+    fn run(self, actor: &mut A, _ctx: &Context<A>) {
+        self.message.dispatch(as_root(actor));
+    }
+}
+
+/// The job of a message from a nested proxy: applied to the object at the proxy's path.
+struct ToPath<A, M, T> {
+    message: M,
+    access: Access<A, T>,
+}
+
+impl<A: Actor, T: 'static, M: Dispatch<T>> Job<A> for ToPath<A, M, T> {
+    fn label(&self) -> &'static str {
+        self.message.label()
+    }
+
+    fn run(self, actor: &mut A, _ctx: &Context<A>) {
+        self.message.dispatch((self.access)(actor));
     }
 }
 
