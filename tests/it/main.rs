@@ -7,6 +7,7 @@
 
 mod actor;
 mod actor_ref;
+mod calls;
 mod debug;
 mod future;
 mod logging;

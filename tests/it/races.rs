@@ -57,12 +57,13 @@ fn asks_racing_a_stop<A: Actor<Message = usize, Reply = usize>>(actor: &ActorRef
                 let mut dead = false;
                 for i in 0..ASKS {
                     let n = t * ASKS + i;
-                    // Alternate the two forms of ask; both are bounded, so a lost reply shows
-                    // up as a timeout.
-                    let result = if i % 2 == 0 {
-                        actor.ask_timeout(n, DEFAULT_TIMEOUT)
-                    } else {
-                        actor.ask_future(n).get_timeout(DEFAULT_TIMEOUT)
+                    // Take turns with the forms of ask (a plain message, its future, a
+                    // closure carried in the inbox slot); all are bounded, so a lost reply
+                    // shows up as a timeout.
+                    let result = match i % 3 {
+                        0 => actor.ask_timeout(n, DEFAULT_TIMEOUT),
+                        1 => actor.ask_future(n).get_timeout(DEFAULT_TIMEOUT),
+                        _ => actor.ask_with(move |_, _| n).get_timeout(DEFAULT_TIMEOUT),
                     };
                     match result {
                         Ok(reply) => {

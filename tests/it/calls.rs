@@ -1,0 +1,174 @@
+//! Work carried in the inbox: proxy calls and `ask_with`/`tell_with` closures.
+//!
+//! Small work travels inside the inbox slot, larger work in a box (`pykka-core/src/call.rs`).
+//! Both must run exactly once or, when the actor stops first, be dropped exactly once with
+//! their futures failed: these tests count the drops of what the work captured, for both
+//! sizes and every way of sending work.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pykka::{Actor, ActorRef, Error, Future};
+
+use crate::support::{DEFAULT_TIMEOUT, Latch};
+
+/// Counts its own drops.
+#[derive(Debug)]
+pub struct Token(Arc<AtomicUsize>);
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Keeps the tokens it is given; one method, so its call message is two words (a token and a
+/// reply slot) and travels in place.
+#[pykka::actor]
+#[derive(Debug, Default)]
+pub struct Keeper {
+    held: Vec<Token>,
+}
+
+impl Actor for Keeper {
+    type Message = ();
+    type Reply = ();
+}
+
+#[pykka::actor]
+impl Keeper {
+    /// Keeps `token`; returns how many it holds.
+    pub fn keep(&mut self, token: Token) -> usize {
+        self.held.push(token);
+        self.held.len()
+    }
+}
+
+/// Padding that makes a closure too large to travel in place.
+const PAD: [u64; 6] = [7; 6];
+
+/// Blocks the actor inside a call until `release` opens; returns once it is blocked.
+fn hold(actor: &ActorRef<Keeper>, release: &Latch) -> Future<()> {
+    let (entered, inner) = (Latch::new(), release.clone());
+    let signal = entered.clone();
+    let held = actor.ask_with(move |_, _| {
+        signal.open();
+        inner.wait();
+    });
+    entered.wait();
+    held
+}
+
+fn is_dead<T: std::fmt::Debug>(result: pykka::Result<T>) -> bool {
+    matches!(result, Err(Error::ActorDead { .. }))
+}
+
+#[test]
+fn calls_run_once_and_drop_what_they_captured_once() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let token = || Token(drops.clone());
+    // The premise of the in-place path: a one-method call message is a token and a reply slot.
+    assert_eq!(std::mem::size_of::<KeeperCall>(), 2 * std::mem::size_of::<usize>());
+    let actor = Keeper::default().start();
+    let proxy = actor.proxy().unwrap();
+
+    let t = token();
+    assert_eq!(actor.ask_with(move |_, _| drop(t)).get_timeout(DEFAULT_TIMEOUT), Ok(()));
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    let (t, pad) = (token(), PAD);
+    let sum = actor.ask_with(move |_, _| {
+        drop(t);
+        pad.iter().sum::<u64>()
+    });
+    assert_eq!(sum.get_timeout(DEFAULT_TIMEOUT), Ok(42));
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+
+    let t = token();
+    actor.tell_with(move |keeper, _| keeper.held.push(t)).unwrap();
+    let (t, pad) = (token(), PAD);
+    actor
+        .tell_with(move |keeper, _| {
+            assert_eq!(pad, PAD);
+            keeper.held.push(t);
+        })
+        .unwrap();
+    assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(3));
+    proxy.defer().keep(token()).unwrap();
+    assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(5));
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the actor holds the other five");
+
+    assert!(actor.stop());
+    assert_eq!(drops.load(Ordering::SeqCst), 7);
+}
+
+#[test]
+fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let ran = Arc::new(AtomicUsize::new(0));
+    let token = || Token(drops.clone());
+    let actor = Keeper::default().start();
+    let proxy = actor.proxy().unwrap();
+    let release = Latch::new();
+    let held = hold(&actor, &release);
+    let stopped = actor.stop_future();
+
+    // Queued behind the stop, in this order; the channel drops them in order too, so once the
+    // last future has failed, every earlier call has been dropped.
+    let (t, r) = (token(), ran.clone());
+    actor
+        .tell_with(move |_, _| {
+            r.fetch_add(1, Ordering::SeqCst);
+            drop(t);
+        })
+        .unwrap();
+    let (t, r, pad) = (token(), ran.clone(), PAD);
+    actor
+        .tell_with(move |_, _| {
+            r.fetch_add(pad.len(), Ordering::SeqCst);
+            drop(t);
+        })
+        .unwrap();
+    proxy.defer().keep(token()).unwrap();
+    let (t, r) = (token(), ran.clone());
+    let small = actor.ask_with(move |_, _| {
+        r.fetch_add(1, Ordering::SeqCst);
+        drop(t);
+    });
+    let (t, r, pad) = (token(), ran.clone(), PAD);
+    let large = actor.ask_with(move |_, _| {
+        r.fetch_add(pad.len(), Ordering::SeqCst);
+        drop(t);
+    });
+    let kept = proxy.keep(token());
+    assert_eq!(drops.load(Ordering::SeqCst), 0);
+
+    release.open();
+    assert_eq!(held.get_timeout(DEFAULT_TIMEOUT), Ok(()));
+    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    assert!(is_dead(small.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(large.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(kept.get_timeout(DEFAULT_TIMEOUT)));
+    assert_eq!(ran.load(Ordering::SeqCst), 0, "no call ran after the stop");
+    assert_eq!(drops.load(Ordering::SeqCst), 6, "every token dropped, once");
+}
+
+#[test]
+fn calls_to_a_dead_actor_fail_at_once_and_drop_what_they_captured() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let token = || Token(drops.clone());
+    let actor = Keeper::default().start();
+    let proxy = actor.proxy().unwrap();
+    assert!(actor.stop());
+
+    let t = token();
+    assert!(is_dead(actor.tell_with(move |_, _| drop(t))));
+    let (t, pad) = (token(), PAD);
+    assert!(is_dead(actor.tell_with(move |_, _| drop((t, pad)))));
+    let t = token();
+    assert!(is_dead(
+        actor.ask_with(move |_, _| drop(t)).get_timeout(DEFAULT_TIMEOUT)
+    ));
+    assert!(is_dead(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(proxy.defer().keep(token())));
+    assert_eq!(drops.load(Ordering::SeqCst), 5);
+}
