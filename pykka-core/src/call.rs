@@ -95,7 +95,7 @@ impl<A: Actor> Drop for Call<A> {
 }
 
 /// Whether a `J` can be stored in place.
-const fn fits<J>() -> bool {
+pub(crate) const fn fits<J>() -> bool {
     size_of::<J>() <= size_of::<Words>() && align_of::<J>() <= align_of::<Words>()
 }
 

@@ -152,31 +152,48 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         Reply::for_actor(self.actor_ref.id())
     }
 
-    /// Sends a message to the proxied object.
+    /// Sends the work of one generated method: `f` builds the method's message on the actor's
+    /// thread from what it captured (the arguments and the reply slot) and dispatches it.
+    ///
+    /// This is how proxies send their calls: the captures, without the message enum's tag,
+    /// travel inside the inbox slot when they fit in two words (a method with one word-sized
+    /// argument, a getter, a setter of a word-sized field). `label` is a closure returning
+    /// the method's name, so that it takes no room.
     ///
     /// # Errors
     ///
-    /// [`Error::ActorDead`] if the actor has stopped; the message's reply slot then fails too.
-    pub fn send<M: Dispatch<T>>(&self, message: M) -> crate::Result<()> {
+    /// [`Error::ActorDead`] if the actor has stopped; `f`, and the reply slot it captured, is
+    /// then dropped, which fails the reply's future too.
+    #[inline]
+    pub fn send_fn<L, F>(&self, label: L, f: F) -> crate::Result<()>
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut T) + Send + 'static,
+    {
         match &self.access {
-            // A root proxy has no path: no `Arc` to clone (and bounce between threads) per
-            // call, and a message of up to two words travels inside the inbox slot.
-            None => self.actor_ref.call(ToRoot {
-                message,
+            None => self.actor_ref.call(FnToRoot {
+                label,
+                f,
                 target: PhantomData,
             }),
-            Some(access) => self.actor_ref.call(ToPath {
-                message,
+            Some(access) => self.actor_ref.call(FnToPath {
+                label,
+                f,
                 access: access.clone(),
             }),
         }
     }
 
-    /// Sends a message whose reply slot answers `future`, and returns `future`.
-    pub fn ask<M: Dispatch<T>, R>(&self, message: M, future: Future<R>) -> Future<R> {
-        // On a dead actor the message, and with it its reply slot, is dropped, which fails
-        // `future` with `ActorDead`.
-        let _ = self.send(message);
+    /// [`send_fn`](Self::send_fn) for a method whose reply answers `future`; returns `future`.
+    #[inline]
+    pub fn ask_fn<L, F, R>(&self, label: L, f: F, future: Future<R>) -> Future<R>
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut T) + Send + 'static,
+    {
+        // On a dead actor `f`, and with it the reply slot, is dropped, which fails `future`
+        // with `ActorDead`.
+        let _ = self.send_fn(label, f);
         future
     }
 }
@@ -196,36 +213,49 @@ fn as_root<A: 'static, T: 'static>(actor: &mut A) -> &mut T {
         .expect("a proxy without a path stands for its actor")
 }
 
-/// The job of a message from a root proxy: applied to the actor itself. As small as the
-/// message.
-struct ToRoot<M, T> {
-    message: M,
+/// The job of a generated method called through a root proxy: as small as what `f` captured.
+struct FnToRoot<L, F, T> {
+    label: L,
+    f: F,
     target: PhantomData<fn() -> T>,
 }
 
-impl<A: Actor, T: 'static, M: Dispatch<T>> Job<A> for ToRoot<M, T> {
+impl<A, T, L, F> Job<A> for FnToRoot<L, F, T>
+where
+    A: Actor,
+    T: 'static,
+    L: Fn() -> &'static str + Send + 'static,
+    F: FnOnce(&mut T) + Send + 'static,
+{
     fn label(&self) -> &'static str {
-        self.message.label()
+        (self.label)()
     }
 
     fn run(self, actor: &mut A, _ctx: &Context<A>) {
-        self.message.dispatch(as_root(actor));
+        (self.f)(as_root(actor));
     }
 }
 
-/// The job of a message from a nested proxy: applied to the object at the proxy's path.
-struct ToPath<A, M, T> {
-    message: M,
+/// The job of a generated method called through a nested proxy.
+struct FnToPath<A, L, F, T> {
+    label: L,
+    f: F,
     access: Access<A, T>,
 }
 
-impl<A: Actor, T: 'static, M: Dispatch<T>> Job<A> for ToPath<A, M, T> {
+impl<A, T, L, F> Job<A> for FnToPath<A, L, F, T>
+where
+    A: Actor,
+    T: 'static,
+    L: Fn() -> &'static str + Send + 'static,
+    F: FnOnce(&mut T) + Send + 'static,
+{
     fn label(&self) -> &'static str {
-        self.message.label()
+        (self.label)()
     }
 
     fn run(self, actor: &mut A, _ctx: &Context<A>) {
-        self.message.dispatch((self.access)(actor));
+        (self.f)((self.access)(actor));
     }
 }
 
@@ -379,3 +409,35 @@ pub fn current_context<A: Actor>() -> Context<A> {
 /// Asserts at compile time that `T`'s struct carries `#[pykka::actor]`/`#[pykka::traversable]`.
 #[doc(hidden)]
 pub fn assert_proxy_struct<T: ProxyStruct + ?Sized>() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::fits;
+
+    struct Probe;
+
+    impl Actor for Probe {
+        type Message = ();
+        type Reply = ();
+    }
+
+    /// The size a job of type `J` would have, for the closure `f` (types only).
+    fn job_fits<L, F>(_label: &L, _f: &F) -> bool {
+        fits::<FnToRoot<L, F, Probe>>()
+    }
+
+    /// What `#[actor]` generates for a method with one word-sized argument travels in place:
+    /// the argument and the reply slot, without the message enum's tag.
+    #[test]
+    fn a_call_with_one_word_argument_travels_in_place() {
+        let (reply, _future) = Reply::<u64>::for_actor(&crate::ActorId::new("Probe"));
+        let x = 7u64;
+        let f = move |_: &mut Probe| reply.run(|| x + 1);
+        assert!(job_fits(&|| "add", &f));
+        let (reply, _future) = Reply::<u64>::for_actor(&crate::ActorId::new("Probe"));
+        let (a, b) = (1u64, 2u64);
+        let g = move |_: &mut Probe| reply.run(|| a + b);
+        assert!(!job_fits(&|| "add", &g), "two words of arguments and a reply are boxed");
+    }
+}

@@ -22,8 +22,8 @@ impl Drop for Token {
     }
 }
 
-/// Keeps the tokens it is given; one method, so its call message is two words (a token and a
-/// reply slot) and travels in place.
+/// Keeps the tokens it is given. A call of `keep` moves a token and a reply slot, two words,
+/// so it travels in place; `keep_all` moves more and is boxed.
 #[pykka::actor]
 #[derive(Debug, Default)]
 pub struct Keeper {
@@ -40,6 +40,12 @@ impl Keeper {
     /// Keeps `token`; returns how many it holds.
     pub fn keep(&mut self, token: Token) -> usize {
         self.held.push(token);
+        self.held.len()
+    }
+
+    /// Keeps both tokens; returns how many it holds.
+    pub fn keep_all(&mut self, first: Token, second: Token) -> usize {
+        self.held.extend([first, second]);
         self.held.len()
     }
 }
@@ -67,8 +73,6 @@ fn is_dead<T: std::fmt::Debug>(result: pykka::Result<T>) -> bool {
 fn calls_run_once_and_drop_what_they_captured_once() {
     let drops = Arc::new(AtomicUsize::new(0));
     let token = || Token(drops.clone());
-    // The premise of the in-place path: a one-method call message is a token and a reply slot.
-    assert_eq!(std::mem::size_of::<KeeperCall>(), 2 * std::mem::size_of::<usize>());
     let actor = Keeper::default().start();
     let proxy = actor.proxy().unwrap();
 
@@ -95,10 +99,13 @@ fn calls_run_once_and_drop_what_they_captured_once() {
     assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(3));
     proxy.defer().keep(token()).unwrap();
     assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(5));
-    assert_eq!(drops.load(Ordering::SeqCst), 2, "the actor holds the other five");
+    assert_eq!(proxy.keep_all(token(), token()).get_timeout(DEFAULT_TIMEOUT), Ok(7));
+    proxy.defer().keep_all(token(), token()).unwrap();
+    assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(10));
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the actor holds the other ten");
 
     assert!(actor.stop());
-    assert_eq!(drops.load(Ordering::SeqCst), 7);
+    assert_eq!(drops.load(Ordering::SeqCst), 12);
 }
 
 #[test]
@@ -139,7 +146,9 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
         r.fetch_add(pad.len(), Ordering::SeqCst);
         drop(t);
     });
+    proxy.defer().keep_all(token(), token()).unwrap();
     let kept = proxy.keep(token());
+    let kept_all = proxy.keep_all(token(), token());
     assert_eq!(drops.load(Ordering::SeqCst), 0);
 
     release.open();
@@ -148,8 +157,9 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
     assert!(is_dead(small.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(large.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(kept.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(kept_all.get_timeout(DEFAULT_TIMEOUT)));
     assert_eq!(ran.load(Ordering::SeqCst), 0, "no call ran after the stop");
-    assert_eq!(drops.load(Ordering::SeqCst), 6, "every token dropped, once");
+    assert_eq!(drops.load(Ordering::SeqCst), 10, "every token dropped, once");
 }
 
 #[test]
@@ -170,5 +180,6 @@ fn calls_to_a_dead_actor_fail_at_once_and_drop_what_they_captured() {
     ));
     assert!(is_dead(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(proxy.defer().keep(token())));
-    assert_eq!(drops.load(Ordering::SeqCst), 5);
+    assert!(is_dead(proxy.keep_all(token(), token()).get_timeout(DEFAULT_TIMEOUT)));
+    assert_eq!(drops.load(Ordering::SeqCst), 7);
 }

@@ -1,12 +1,12 @@
 //! The proxy structs (`{T}Proxy`, `{T}Defer`), their trait impls, and their methods.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Method};
 use crate::codegen::message::output_ty;
-use crate::codegen::{Shape, docs};
+use crate::codegen::{Shape, deferred, docs};
 use crate::names;
 
 /// The two proxy structs of a type, with `Clone`, `PartialEq`, `Eq`, `Hash`, `Debug` and
@@ -139,21 +139,30 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
         let get_message = quote_spanned!(ident.span()=> #message::#get { reply: __pykka_reply });
         let set_message = quote_spanned!(ident.span()=> #message::#set { value, reply: __pykka_reply });
         let tell_message = quote_spanned!(ident.span()=> #message::#set { value, reply: ::pykka::Reply::tell() });
+        let sends = sends(
+            name.span(),
+            &[quote!(#ty), quote!(::pykka::Reply<#ty>), quote!(::pykka::Reply<()>)],
+        );
+        let (send_get, send_set, send_tell) = (
+            dispatch_on(shape, &get_message),
+            dispatch_on(shape, &set_message),
+            dispatch_on(shape, &tell_message),
+        );
         ask.push(quote_spanned! {name.span()=>
             #[doc = #get_doc]
             #[doc = ""]
             #field_docs
-            #field_vis fn #name(&self) -> ::pykka::Future<#ty> {
+            #field_vis fn #name(&self) -> ::pykka::Future<#ty> #sends {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask(#get_message, __pykka_future)
+                self.base.ask_fn(|| #label, #send_get, __pykka_future)
             }
 
             #[doc = #set_doc]
             ///
             /// The future is set once the value is written, so a read sent after it sees it.
-            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Future<()> {
+            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Future<()> #sends {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask(#set_message, __pykka_future)
+                self.base.ask_fn(|| #label, #send_set, __pykka_future)
             }
         });
         tell.push(quote_spanned! {name.span()=>
@@ -162,8 +171,8 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             /// # Errors
             ///
             /// [`Error::ActorDead`](::pykka::Error::ActorDead) if the actor has stopped.
-            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Result<()> {
-                self.base.send(#tell_message)
+            #field_vis fn #setter(&self, value: #ty) -> ::pykka::Result<()> #sends {
+                self.base.send_fn(|| #label, #send_tell)
             }
         });
     }
@@ -224,6 +233,14 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
             .collect();
         let ids: Vec<_> = m.call_args().map(|a| a.ident.as_ref().expect("checked")).collect();
         let label = names::unraw(name);
+        let send_ask = dispatch_on(shape, &quote!(#call::#variant { #(#ids,)* reply: __pykka_reply }));
+        let send_tell = dispatch_on(
+            shape,
+            &quote!(#call::#variant { #(#ids,)* reply: ::pykka::Reply::tell() }),
+        );
+        let mut moved: Vec<TokenStream> = m.call_args().map(|a| a.ty.to_token_stream()).collect();
+        moved.push(quote!(::pykka::Reply<#output>));
+        let sends = sends(name.span(), &moved);
         let defer_doc = format!(
             "Calls `{label}` without waiting for its result (Pykka's `defer`).\n\n\
              # Errors\n\n[`Error::ActorDead`](::pykka::Error::ActorDead) if the actor has stopped."
@@ -231,16 +248,16 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         ask.push(quote_spanned! {name.span()=>
             #method_docs
             #[allow(clippy::too_many_arguments, reason = "generated: mirrors the method")]
-            #vis fn #name(&self, #(#params),*) -> ::pykka::Future<#output> {
+            #vis fn #name(&self, #(#params),*) -> ::pykka::Future<#output> #sends {
                 let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask(#call::#variant { #(#ids,)* reply: __pykka_reply }, __pykka_future)
+                self.base.ask_fn(|| #label, #send_ask, __pykka_future)
             }
         });
         tell.push(quote_spanned! {name.span()=>
             #[doc = #defer_doc]
             #[allow(clippy::too_many_arguments, reason = "generated: mirrors the method")]
-            #vis fn #name(&self, #(#params),*) -> ::pykka::Result<()> {
-                self.base.send(#call::#variant { #(#ids,)* reply: ::pykka::Reply::tell() })
+            #vis fn #name(&self, #(#params),*) -> ::pykka::Result<()> #sends {
+                self.base.send_fn(|| #label, #send_tell)
             }
         });
         for a in m.call_args() {
@@ -274,6 +291,32 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
             }
         };
     }
+}
+
+/// The closure a proxy method sends: it moves what `message` is built from (the arguments
+/// and the reply slot) to the actor's thread, builds `message` there and dispatches it.
+///
+/// Sending the parts instead of the built message saves the enum's tag, so a call with one
+/// word-sized argument fits the two words an inbox slot carries in place.
+fn dispatch_on(shape: &Shape, message: &TokenStream) -> TokenStream {
+    let self_ty = &shape.self_ty;
+    quote! {
+        move |__pykka_target: &mut #self_ty| ::pykka::Dispatch::<#self_ty>::dispatch(#message, __pykka_target)
+    }
+}
+
+/// The `where` clause of a proxy method whose closure moves values of `types` to the actor's
+/// thread: they must be `Send` (one predicate each: the closure is `Send` if each capture is).
+///
+/// [`deferred`]: a non-`Send` type is reported once, at the user's own span, by
+/// `assert_send_arg`; under the binder the method just does not apply instead of reporting
+/// the closure's `Send` bound again in every generated body.
+///
+/// Spanned at `span` (the method's or field's name), like the rest of the method's signature,
+/// so that diagnostics pointing at the method point at the user's code.
+fn sends(span: proc_macro2::Span, types: &[TokenStream]) -> TokenStream {
+    let deferred = deferred();
+    quote_spanned!(span=> where #(#deferred #types: ::core::marker::Send,)*)
 }
 
 /// `ident` with another span.
