@@ -234,9 +234,10 @@ impl<A: Actor> ActorRef<A> {
 
     /// Sends a generated proxy message (or any [`Dispatch`] message) to the actor.
     ///
-    /// The message carries its own [`Reply`](crate::Reply) slot: this is how proxies send
-    /// Pykka's `ProxyCall`, `ProxyGetAttr` and `ProxySetAttr` messages, and how you can send
-    /// them without a proxy.
+    /// The message carries its own [`Reply`](crate::Reply) slot. These are Pykka's
+    /// `ProxyCall`, `ProxyGetAttr` and `ProxySetAttr` messages: a proxy builds the same message
+    /// on the actor's thread from the arguments it sends; this is how you send one without a
+    /// proxy.
     ///
     /// # Errors
     ///

@@ -1,13 +1,14 @@
 //! [`Call`]: a piece of work for the actor's thread (a proxy call, a field read or write, an
-//! `ask_with`/`tell_with` closure), carried inside the inbox slot when it is small.
+//! `ask_with`/`tell_with` closure, a message given to `ActorRef::send`), carried inside the
+//! inbox slot when it is small.
 //!
 //! A proxy call used to be a `Box<dyn FnOnce>`: one more heap block per call, written by the
 //! caller's core and read by the actor's, then freed on the actor's thread and handed back to
 //! the caller's allocations through the allocator. That block cost a proxy call 70-80 ns on top
-//! of a plain `ask` (a quarter of the round trip). A `Call` stores work of up to two words (the
-//! generated message of a method with one word-sized argument, its reply slot included; any
-//! field read) in the envelope itself, which the channel moves between the threads anyway;
-//! larger work is boxed as before.
+//! of a plain `ask` (a quarter of the round trip). A `Call` stores work of up to two words in
+//! the envelope itself, which the channel moves between the threads anyway: what a generated
+//! proxy method's closure captures (its arguments and reply slot; for a nested proxy, its path
+//! too), or an `ask_with` closure and its reply slot. Larger work is boxed as before.
 //!
 //! This is the only module of the crate with `unsafe` code: the type-erased storage.
 
@@ -31,13 +32,17 @@ pub(crate) trait Job<A: Actor>: Send + 'static {
 /// The storage of a [`Call`]: two words, word-aligned.
 type Words = MaybeUninit<[usize; 2]>;
 
+// A boxed job is a thin pointer, which must fit the storage (`Call::store` relies on it).
+const _: () = assert!(fits::<Box<u8>>());
+
 /// What a [`Call`] does with its job: run it against the actor, or drop it unrun.
 type Entry<A> = unsafe fn(*mut Words, Option<(&mut A, &Context<A>)>);
 
 /// A type-erased [`Job`]: stored in place when it fits in two words (and needs no more than
 /// word alignment), else boxed, with the one function that knows its type.
 ///
-/// Three words in all, so an inbox [`Envelope`](crate::envelope::Envelope) is four.
+/// Three words in all, so an inbox [`Envelope`](crate::envelope::Envelope) is four when its
+/// plain messages take no more than two.
 pub(crate) struct Call<A: Actor> {
     /// Reads the job out of `words` (exactly once: the `Call` is then spent).
     entry: Entry<A>,
@@ -85,8 +90,9 @@ impl<A: Actor> Call<A> {
 }
 
 impl<A: Actor> Drop for Call<A> {
-    /// Drops a job that never ran (its actor stopped first): its reply slot, if any, then
-    /// fails its future with `ActorDead`.
+    /// Drops a job that never ran: its actor stopped first (the actor's thread drops it), or
+    /// the send failed (the sender's thread does). Its reply slot, if any, then fails its
+    /// future: with `ActorDead` for a slot made for the actor.
     fn drop(&mut self) {
         // SAFETY: as in `run`: a `Call` still owned (not spent by `run`) holds its job, and
         // this is the one read of it.
@@ -160,12 +166,16 @@ mod tests {
         fn run(self, _actor: &mut Probe, _ctx: &Context<Probe>) {}
     }
 
+    /// One word of data that needs more than word alignment.
+    #[repr(align(32))]
+    struct Aligned(#[allow(dead_code, reason = "only the layout matters")] usize);
+
     #[test]
     fn small_jobs_are_stored_in_place_and_large_ones_boxed() {
         assert!(fits::<Counted<1>>());
         assert!(!fits::<Counted<2>>());
         assert!(fits::<Boxed<Counted<8>>>());
-        assert!(!fits::<u128>(), "a job needing more than word alignment is boxed");
+        assert!(!fits::<Aligned>(), "a job needing more than word alignment is boxed");
         assert_eq!(size_of::<Call<Probe>>(), 3 * size_of::<usize>());
     }
 

@@ -11,7 +11,7 @@ pub(crate) enum Envelope<A: Actor> {
     /// A plain message whose reply goes to the promise.
     Ask(A::Message, Promise<A::Reply>),
     /// Work to run on the actor: a proxy call, a field read or write, an `ask_with` or
-    /// `tell_with` closure. Work with a reply slot catches its own panics; a panic that
+    /// `tell_with` closure, a message given to `ActorRef::send`. Work with a reply slot catches its own panics; a panic that
     /// escapes is a failure of the actor.
     Call(Call<A>),
     /// A stop request; the reply (if any) is `true` once the actor has stopped.
@@ -55,8 +55,9 @@ mod tests {
     }
 
     /// A call stores up to two words of work in place (three with its entry), so an envelope
-    /// is four words whatever the message; a channel block holds 31 of them.
+    /// is four words for a message of up to two; a channel block holds 31 of them.
     #[test]
+    #[cfg(target_pointer_width = "64")]
     fn an_envelope_is_a_call_and_its_tag() {
         assert_eq!(std::mem::size_of::<Sixteen>(), 16);
         assert_eq!(std::mem::size_of::<Envelope<Probe>>(), 32);

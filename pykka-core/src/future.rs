@@ -80,8 +80,9 @@ pub struct Future<T> {
 /// assert_eq!(future.get().unwrap_err().to_string(), "no luck");
 /// ```
 pub struct Promise<T> {
-    // Not an `Option`: the `Arc`'s non-null niche lets an inbox `Envelope` carry its tag for
-    // free, which keeps envelopes (and the channel blocks holding them) small.
+    // Not an `Option`: the `Arc`'s non-null niche keeps a proxy's reply slot
+    // (`Option<Promise>`) one word, which lets a call with a one-word argument travel inside
+    // the inbox slot.
     shared: Arc<Shared<T>>,
 }
 

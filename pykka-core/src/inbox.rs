@@ -199,6 +199,14 @@ impl<T> InboxReceiver<T> {
         }
     }
 
+    /// Takes the next message if one is queued, without waiting: for emptying the inbox of
+    /// an actor that has stopped.
+    pub(crate) fn try_take(&self) -> Option<T> {
+        let msg = self.rx.try_recv().ok()?;
+        self.free_room();
+        Some(msg)
+    }
+
     /// Gives back the token of a received message. Every message was sent after its token, so
     /// one is always there to take.
     #[inline]

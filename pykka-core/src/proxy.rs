@@ -24,6 +24,9 @@ pub trait Dispatch<T>: Send + 'static {
     fn dispatch(self, target: &mut T);
 
     /// A short label for debugging: the method or field the message is about.
+    ///
+    /// Called on the actor's thread just before [`dispatch`](Dispatch::dispatch), outside the
+    /// reply slot's panic handling: it must not panic (a panic here is a failure of the actor).
     fn label(&self) -> &'static str;
 }
 
@@ -99,7 +102,13 @@ impl<R> fmt::Debug for Reply<R> {
 }
 
 /// Gets the traversable `T` out of the actor `A`: the composed path of a nested proxy.
-type Access<A, T> = Arc<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
+///
+/// A thin pointer (an `Arc` of a box, not of the closure itself), so that with a reply slot it
+/// still fits the two words a call carries in place: a nested getter costs no allocation.
+type Access<A, T> = Arc<AccessFn<A, T>>;
+
+/// The closure behind an [`Access`].
+type AccessFn<A, T> = Box<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
 
 /// The common core of every generated proxy: the actor's reference, and the path from the
 /// actor to the object the proxy stands for (empty for the actor itself).
@@ -143,7 +152,7 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         ProxyBase {
             actor_ref: self.actor_ref.clone(),
             path: Arc::from(path),
-            access: Some(Arc::new(move |a: &mut A| field(resolve(&parent, a)))),
+            access: Some(Arc::new(Box::new(move |a: &mut A| field(resolve(&parent, a))))),
         }
     }
 
@@ -156,9 +165,10 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
     /// thread from what it captured (the arguments and the reply slot) and dispatches it.
     ///
     /// This is how proxies send their calls: the captures, without the message enum's tag,
-    /// travel inside the inbox slot when they fit in two words (a method with one word-sized
-    /// argument, a getter, a setter of a word-sized field). `label` is a closure returning
-    /// the method's name, so that it takes no room.
+    /// travel inside the inbox slot when they fit in two words. Through a root proxy that is a
+    /// method with one word-sized argument, a getter, a setter of a word-sized field; through a
+    /// nested proxy, whose path takes one of the words, a getter or a method without
+    /// arguments. `label` is a closure returning the method's name, so that it takes no room.
     ///
     /// # Errors
     ///
@@ -430,6 +440,7 @@ mod tests {
     /// What `#[actor]` generates for a method with one word-sized argument travels in place:
     /// the argument and the reply slot, without the message enum's tag.
     #[test]
+    #[cfg(target_pointer_width = "64")]
     fn a_call_with_one_word_argument_travels_in_place() {
         let (reply, _future) = Reply::<u64>::for_actor(&crate::ActorId::new("Probe"));
         let x = 7u64;
@@ -439,5 +450,19 @@ mod tests {
         let (a, b) = (1u64, 2u64);
         let g = move |_: &mut Probe| reply.run(|| a + b);
         assert!(!job_fits(&|| "add", &g), "two words of arguments and a reply are boxed");
+    }
+
+    /// A nested proxy's getter carries its path and its reply slot: two words.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_nested_getter_travels_in_place() {
+        let (reply, _future) = Reply::<u64>::for_actor(&crate::ActorId::new("Probe"));
+        let f = move |target: &mut u64| reply.run(|| *target);
+        let label = || "value";
+        assert!(job_fits_path(&label, &f));
+    }
+
+    fn job_fits_path<L, F>(_label: &L, _f: &F) -> bool {
+        fits::<FnToPath<Probe, L, F, u64>>()
     }
 }

@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -100,6 +101,7 @@ fn run<A: Actor>(
     let _ = actor_ref.cell.thread.set(std::thread::current().id());
     let state = actor_ref.cell.state.clone();
     state.attach();
+    let id = actor_ref.id().clone();
     let ctx = Context::new(actor_ref);
     CONTEXT.with(|c| *c.borrow_mut() = Some(Box::new(ctx.clone())));
 
@@ -121,11 +123,32 @@ fn run<A: Actor>(
     }
     // Close the inbox before answering the stop, so the stopper sees every later message
     // refused: queued asks fail with `ActorDead`, queued stops answer `true`.
-    drop(receiver);
+    close_inbox(&id, receiver);
     drop(stop_reply);
     CONTEXT.with(|c| c.borrow_mut().take());
     state.detach();
     terminated.set(());
+}
+
+/// Drops every envelope still queued for a stopped actor, then the inbox itself.
+///
+/// Each envelope is dropped on its own, inside `catch_unwind`: a message whose `Drop` panics is
+/// logged, and the envelopes behind it are still dropped, so their asks still fail with
+/// `ActorDead` instead of waiting forever. (Left to the channel, such a panic would unwind out
+/// of its clean-up halfway and leave the rest of the queue unanswered.)
+fn close_inbox<T>(id: &ActorId, receiver: InboxReceiver<T>) {
+    while let Some(envelope) = receiver.try_take() {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(envelope))) {
+            let message = panic_message(payload.as_ref());
+            tracing::error!(
+                target: "pykka",
+                actor = %id,
+                error = %message,
+                "Panic while dropping a message queued for stopped actor {id}: {message}"
+            );
+        }
+    }
+    drop(receiver);
 }
 
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {

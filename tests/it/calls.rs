@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use pykka::{Actor, ActorRef, Error, Future};
+use pykka::{Actor, ActorRef, Error, Future, Reply};
 
 use crate::support::{DEFAULT_TIMEOUT, Latch};
 
@@ -28,6 +28,31 @@ impl Drop for Token {
 #[derive(Debug, Default)]
 pub struct Keeper {
     held: Vec<Token>,
+    /// Reached through a nested proxy, whose calls carry the path too.
+    #[traversable]
+    pub shelf: Shelf,
+}
+
+/// Tokens kept one level down.
+#[pykka::traversable]
+#[derive(Debug, Default)]
+pub struct Shelf {
+    held: Vec<Token>,
+}
+
+#[pykka::traversable]
+impl Shelf {
+    /// Keeps `token`; returns how many the shelf holds. Through the nested proxy this moves
+    /// the path, a token and a reply slot: boxed.
+    pub fn store(&mut self, token: Token) -> usize {
+        self.held.push(token);
+        self.held.len()
+    }
+
+    /// How many the shelf holds: the path and a reply slot, in place.
+    pub fn count(&self) -> usize {
+        self.held.len()
+    }
 }
 
 impl Actor for Keeper {
@@ -102,10 +127,16 @@ fn calls_run_once_and_drop_what_they_captured_once() {
     assert_eq!(proxy.keep_all(token(), token()).get_timeout(DEFAULT_TIMEOUT), Ok(7));
     proxy.defer().keep_all(token(), token()).unwrap();
     assert_eq!(proxy.keep(token()).get_timeout(DEFAULT_TIMEOUT), Ok(10));
-    assert_eq!(drops.load(Ordering::SeqCst), 2, "the actor holds the other ten");
+    assert_eq!(proxy.shelf().store(token()).get_timeout(DEFAULT_TIMEOUT), Ok(1));
+    proxy.shelf().defer().store(token()).unwrap();
+    assert_eq!(proxy.shelf().count().get_timeout(DEFAULT_TIMEOUT), Ok(2));
+    let (reply, sent) = Reply::for_actor(actor.id());
+    actor.send(KeeperCall::Keep { token: token(), reply }).unwrap();
+    assert_eq!(sent.get_timeout(DEFAULT_TIMEOUT), Ok(11));
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the actor holds the other thirteen");
 
     assert!(actor.stop());
-    assert_eq!(drops.load(Ordering::SeqCst), 12);
+    assert_eq!(drops.load(Ordering::SeqCst), 15);
 }
 
 #[test]
@@ -149,6 +180,11 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
     proxy.defer().keep_all(token(), token()).unwrap();
     let kept = proxy.keep(token());
     let kept_all = proxy.keep_all(token(), token());
+    let stored = proxy.shelf().store(token());
+    proxy.shelf().defer().store(token()).unwrap();
+    let counted = proxy.shelf().count();
+    let (reply, sent) = Reply::for_actor(actor.id());
+    actor.send(KeeperCall::Keep { token: token(), reply }).unwrap();
     assert_eq!(drops.load(Ordering::SeqCst), 0);
 
     release.open();
@@ -158,8 +194,11 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
     assert!(is_dead(large.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(kept.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(kept_all.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(stored.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(counted.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(sent.get_timeout(DEFAULT_TIMEOUT)));
     assert_eq!(ran.load(Ordering::SeqCst), 0, "no call ran after the stop");
-    assert_eq!(drops.load(Ordering::SeqCst), 10, "every token dropped, once");
+    assert_eq!(drops.load(Ordering::SeqCst), 13, "every token dropped, once");
 }
 
 #[test]
@@ -182,4 +221,42 @@ fn calls_to_a_dead_actor_fail_at_once_and_drop_what_they_captured() {
     assert!(is_dead(proxy.defer().keep(token())));
     assert!(is_dead(proxy.keep_all(token(), token()).get_timeout(DEFAULT_TIMEOUT)));
     assert_eq!(drops.load(Ordering::SeqCst), 7);
+}
+
+/// Panics when dropped (unless the thread is already panicking).
+pub struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            panic!("PanicsOnDrop dropped");
+        }
+    }
+}
+
+#[test]
+fn a_queued_call_whose_drop_panics_does_not_strand_the_calls_behind_it() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let token = || Token(drops.clone());
+    let actor = Keeper::default().start();
+    let proxy = actor.proxy().unwrap();
+    let release = Latch::new();
+    let held = hold(&actor, &release);
+    let stopped = actor.stop_future();
+
+    let bomb = PanicsOnDrop;
+    let first = actor.ask_with(move |_, _| drop(bomb));
+    let t = token();
+    let second = actor.ask_with(move |_, _| drop(t));
+    let third = proxy.keep(token());
+    release.open();
+
+    assert_eq!(held.get_timeout(DEFAULT_TIMEOUT), Ok(()));
+    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    assert!(is_dead(second.get_timeout(DEFAULT_TIMEOUT)));
+    assert!(is_dead(third.get_timeout(DEFAULT_TIMEOUT)));
+    // The first call dropped its reply slot (failing its future) before the closure that panicked.
+    assert!(is_dead(first.get_timeout(DEFAULT_TIMEOUT)));
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+    actor.join();
 }

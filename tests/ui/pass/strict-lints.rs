@@ -1,6 +1,7 @@
 //! A user crate under strict lints: the generated code must not trip any of them.
 #![deny(missing_docs, warnings)]
 #![deny(missing_debug_implementations)]
+#![deny(unused_lifetimes, single_use_lifetimes)]
 #![forbid(unsafe_code)]
 
 use pykka::{actor, traversable, Actor, Context, Future};
