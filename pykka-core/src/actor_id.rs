@@ -14,15 +14,27 @@ pub struct ActorId {
 
 struct IdInner {
     name: &'static str,
+    /// The UUID of the URN, as a number: what ids are compared by.
+    key: u128,
     urn: String,
 }
 
 impl ActorId {
     pub(crate) fn new(name: &'static str) -> Self {
-        let urn = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+        let uuid = uuid::Uuid::new_v4();
+        let urn = format!("urn:uuid:{uuid}");
         ActorId {
-            inner: Arc::new(IdInner { name, urn }),
+            inner: Arc::new(IdInner {
+                name,
+                key: uuid.as_u128(),
+                urn,
+            }),
         }
+    }
+
+    /// The URN's UUID as a number: equal for equal ids, cheap to compare and hash.
+    pub(crate) fn key(&self) -> u128 {
+        self.inner.key
     }
 
     /// Returns the actor's type name, e.g. `"Calculator"`.
@@ -38,7 +50,8 @@ impl ActorId {
 
 impl PartialEq for ActorId {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner) || self.inner.urn == other.inner.urn
+        // Equal keys are equal URNs: the URN is made from the key.
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner.key == other.inner.key
     }
 }
 
@@ -46,7 +59,8 @@ impl Eq for ActorId {}
 
 impl std::hash::Hash for ActorId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.inner.urn.hash(state);
+        // The URN's UUID, not its text: the same identity, hashed without reading 45 bytes.
+        self.inner.key.hash(state);
     }
 }
 

@@ -122,6 +122,41 @@ fn b119_unregistering_twice_is_a_no_op() {
 }
 
 #[test]
+fn registration_order_survives_unregistering_and_registering_again() {
+    let registry = ActorRegistry::new();
+    let actors: Vec<_> = (0..5).map(|_| Counter.start_in(&registry)).collect();
+    let expect = |order: &[usize]| {
+        urns(
+            &order
+                .iter()
+                .map(|&i| AnyActorRef::from(actors[i].clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(urns(&registry.get_all()), expect(&[0, 1, 2, 3, 4]));
+    assert!(registry.unregister(&actors[1]));
+    assert!(registry.unregister(&actors[3]));
+    assert_eq!(urns(&registry.get_all()), expect(&[0, 2, 4]));
+    // Registered again, an actor counts as the latest: it is stopped first.
+    registry.register(&actors[1]);
+    registry.register(&actors[0]);
+    assert_eq!(
+        urns(&registry.get_all()),
+        expect(&[0, 2, 4, 1]),
+        "registering twice keeps the first place"
+    );
+    assert_eq!(registry.len(), 4);
+    assert_eq!(
+        registry.get_by_urn(actors[2].urn()).map(|a| a.urn().to_owned()),
+        Some(actors[2].urn().to_owned())
+    );
+    assert!(registry.get_by_urn(actors[3].urn()).is_none());
+    assert_eq!(registry.stop_all(), vec![true; 4]);
+    assert!(registry.is_empty());
+    assert!(actors[3].stop(), "the unregistered actor still runs");
+}
+
+#[test]
 fn b120_stop_all_stops_every_actor() {
     let registry = ActorRegistry::new();
     let events = Events::new();
