@@ -181,16 +181,8 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         F: FnOnce(&mut T) + Send + 'static,
     {
         match &self.access {
-            None => self.actor_ref.call(FnToRoot {
-                label,
-                f,
-                target: PhantomData,
-            }),
-            Some(access) => self.actor_ref.call(FnToPath {
-                label,
-                f,
-                access: access.clone(),
-            }),
+            None => self.actor_ref.call(MethodJob::new(label, f, Root(PhantomData))),
+            Some(access) => self.actor_ref.call(MethodJob::new(label, f, access.clone())),
         }
     }
 
@@ -223,49 +215,60 @@ fn as_root<A: 'static, T: 'static>(actor: &mut A) -> &mut T {
         .expect("a proxy without a path stands for its actor")
 }
 
-/// The job of a generated method called through a root proxy: as small as what `f` captured.
-struct FnToRoot<L, F, T> {
+/// Where a proxy's object is inside its actor: the actor itself, or the end of a path.
+trait Locate<A, T>: Send + 'static {
+    fn locate<'a>(&self, actor: &'a mut A) -> &'a mut T;
+}
+
+/// The actor itself (a root proxy): takes no room.
+struct Root<T>(PhantomData<fn() -> T>);
+
+impl<A: 'static, T: 'static> Locate<A, T> for Root<T> {
+    fn locate<'a>(&self, actor: &'a mut A) -> &'a mut T {
+        as_root(actor)
+    }
+}
+
+impl<A: 'static, T: 'static> Locate<A, T> for Access<A, T> {
+    fn locate<'a>(&self, actor: &'a mut A) -> &'a mut T {
+        self(actor)
+    }
+}
+
+/// The job of a generated method: `f` applied to the object `place` locates. Through a root
+/// proxy it is as small as what `f` captured; a nested proxy's path adds one word.
+struct MethodJob<L, F, P, T> {
     label: L,
     f: F,
+    place: P,
     target: PhantomData<fn() -> T>,
 }
 
-impl<A, T, L, F> Job<A> for FnToRoot<L, F, T>
+impl<L, F, P, T> MethodJob<L, F, P, T> {
+    fn new(label: L, f: F, place: P) -> Self {
+        MethodJob {
+            label,
+            f,
+            place,
+            target: PhantomData,
+        }
+    }
+}
+
+impl<A, T, L, F, P> Job<A> for MethodJob<L, F, P, T>
 where
     A: Actor,
     T: 'static,
     L: Fn() -> &'static str + Send + 'static,
     F: FnOnce(&mut T) + Send + 'static,
+    P: Locate<A, T>,
 {
     fn label(&self) -> &'static str {
         (self.label)()
     }
 
     fn run(self, actor: &mut A, _ctx: &Context<A>) {
-        (self.f)(as_root(actor));
-    }
-}
-
-/// The job of a generated method called through a nested proxy.
-struct FnToPath<A, L, F, T> {
-    label: L,
-    f: F,
-    access: Access<A, T>,
-}
-
-impl<A, T, L, F> Job<A> for FnToPath<A, L, F, T>
-where
-    A: Actor,
-    T: 'static,
-    L: Fn() -> &'static str + Send + 'static,
-    F: FnOnce(&mut T) + Send + 'static,
-{
-    fn label(&self) -> &'static str {
-        (self.label)()
-    }
-
-    fn run(self, actor: &mut A, _ctx: &Context<A>) {
-        (self.f)((self.access)(actor));
+        (self.f)(self.place.locate(actor));
     }
 }
 
@@ -434,7 +437,7 @@ mod tests {
 
     /// The size a job of type `J` would have, for the closure `f` (types only).
     fn job_fits<L, F>(_label: &L, _f: &F) -> bool {
-        fits::<FnToRoot<L, F, Probe>>()
+        fits::<MethodJob<L, F, Root<Probe>, Probe>>()
     }
 
     /// What `#[actor]` generates for a method with one word-sized argument travels in place:
@@ -463,6 +466,6 @@ mod tests {
     }
 
     fn job_fits_path<L, F>(_label: &L, _f: &F) -> bool {
-        fits::<FnToPath<Probe, L, F, u64>>()
+        fits::<MethodJob<L, F, Access<Probe, u64>, u64>>()
     }
 }

@@ -78,16 +78,43 @@ impl Keeper {
 /// Padding that makes a closure too large to travel in place.
 const PAD: [u64; 6] = [7; 6];
 
-/// Blocks the actor inside a call until `release` opens; returns once it is blocked.
-fn hold(actor: &ActorRef<Keeper>, release: &Latch) -> Future<()> {
-    let (entered, inner) = (Latch::new(), release.clone());
-    let signal = entered.clone();
-    let held = actor.ask_with(move |_, _| {
-        signal.open();
-        inner.wait();
-    });
-    entered.wait();
-    held
+/// A keeper blocked inside a call, with a stop queued behind it: whatever is sent to it now
+/// queues after the stop.
+struct StopQueued {
+    actor: ActorRef<Keeper>,
+    proxy: KeeperProxy,
+    release: Latch,
+    held: Future<()>,
+    stopped: Future<bool>,
+}
+
+impl StopQueued {
+    fn new() -> Self {
+        let actor = Keeper::default().start();
+        let proxy = actor.proxy().unwrap();
+        let (release, entered) = (Latch::new(), Latch::new());
+        let (signal, inner) = (entered.clone(), release.clone());
+        let held = actor.ask_with(move |_, _| {
+            signal.open();
+            inner.wait();
+        });
+        entered.wait();
+        let stopped = actor.stop_future();
+        StopQueued {
+            actor,
+            proxy,
+            release,
+            held,
+            stopped,
+        }
+    }
+
+    /// Lets the actor finish the held call and stop; checks that both went through.
+    fn release(&self) {
+        self.release.open();
+        assert_eq!(self.held.get_timeout(DEFAULT_TIMEOUT), Ok(()));
+        assert_eq!(self.stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    }
 }
 
 fn is_dead<T: std::fmt::Debug>(result: pykka::Result<T>) -> bool {
@@ -144,11 +171,8 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
     let drops = Arc::new(AtomicUsize::new(0));
     let ran = Arc::new(AtomicUsize::new(0));
     let token = || Token(drops.clone());
-    let actor = Keeper::default().start();
-    let proxy = actor.proxy().unwrap();
-    let release = Latch::new();
-    let held = hold(&actor, &release);
-    let stopped = actor.stop_future();
+    let queued = StopQueued::new();
+    let (actor, proxy) = (&queued.actor, &queued.proxy);
 
     // Queued behind the stop, in this order; the channel drops them in order too, so once the
     // last future has failed, every earlier call has been dropped.
@@ -187,9 +211,7 @@ fn calls_queued_behind_a_stop_fail_and_drop_what_they_captured_once() {
     actor.send(KeeperCall::Keep { token: token(), reply }).unwrap();
     assert_eq!(drops.load(Ordering::SeqCst), 0);
 
-    release.open();
-    assert_eq!(held.get_timeout(DEFAULT_TIMEOUT), Ok(()));
-    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    queued.release();
     assert!(is_dead(small.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(large.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(kept.get_timeout(DEFAULT_TIMEOUT)));
@@ -238,21 +260,16 @@ impl Drop for PanicsOnDrop {
 fn a_queued_call_whose_drop_panics_does_not_strand_the_calls_behind_it() {
     let drops = Arc::new(AtomicUsize::new(0));
     let token = || Token(drops.clone());
-    let actor = Keeper::default().start();
-    let proxy = actor.proxy().unwrap();
-    let release = Latch::new();
-    let held = hold(&actor, &release);
-    let stopped = actor.stop_future();
+    let queued = StopQueued::new();
+    let (actor, proxy) = (&queued.actor, &queued.proxy);
 
     let bomb = PanicsOnDrop;
     let first = actor.ask_with(move |_, _| drop(bomb));
     let t = token();
     let second = actor.ask_with(move |_, _| drop(t));
     let third = proxy.keep(token());
-    release.open();
+    queued.release();
 
-    assert_eq!(held.get_timeout(DEFAULT_TIMEOUT), Ok(()));
-    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
     assert!(is_dead(second.get_timeout(DEFAULT_TIMEOUT)));
     assert!(is_dead(third.get_timeout(DEFAULT_TIMEOUT)));
     // The first call dropped its reply slot (failing its future) before the closure that panicked.
