@@ -94,7 +94,15 @@ impl<T> InboxSender<T> {
         {
             return false;
         }
-        self.tx.send(make()).is_ok()
+        // A match, not `.is_ok()`: the result's drop (a call that checks for a message to
+        // drop) then happens only on the error path, not on every send.
+        match self.tx.send(make()) {
+            Ok(()) => true,
+            Err(unsent) => {
+                drop(unsent);
+                false
+            }
+        }
     }
 
     /// Sends, waiting for room at most until `deadline`.
