@@ -11,8 +11,8 @@ pub(crate) enum Envelope<A: Actor> {
     /// A plain message whose reply goes to the promise.
     Ask(A::Message, Promise<A::Reply>),
     /// Work to run on the actor: a proxy call, a field read or write, an `ask_with` or
-    /// `tell_with` closure, a message given to `ActorRef::send`. Work with a reply slot catches its own panics; a panic that
-    /// escapes is a failure of the actor.
+    /// `tell_with` closure, a message given to `ActorRef::send`. Work with a reply slot
+    /// catches its own panics; a panic that escapes is a failure of the actor.
     Call(Call<A>),
     /// A stop request; the reply (if any) is `true` once the actor has stopped.
     Stop(Option<StopReply>),
