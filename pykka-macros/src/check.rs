@@ -161,6 +161,10 @@ fn check_output(cx: &Ctxt, m: &Method<'_>) {
     }
 }
 
+/// Arguments and replies cross threads, so they must own what they hold: no reference, no
+/// lifetime but `'static` (named, `'_`, or elided in a `Cow`), not even nested in a generic
+/// argument (`Vec<&str>`). Lifetimes under `Fn(..)` sugar, `fn` pointers and trait objects
+/// are left alone: they are bound there, not borrowed.
 fn check_owned(cx: &Ctxt, ty: &Type, what: &str) {
     match ty {
         Type::Reference(_) => cx.error_spanned_by(
@@ -174,7 +178,60 @@ fn check_owned(cx: &Ctxt, ty: &Type, what: &str) {
         Type::Paren(p) => check_owned(cx, &p.elem, what),
         Type::Group(g) => check_owned(cx, &g.elem, what),
         Type::Tuple(t) => t.elems.iter().for_each(|e| check_owned(cx, e, what)),
+        Type::Array(a) => check_borrows(cx, &a.elem, what),
+        Type::Slice(s) => check_borrows(cx, &s.elem, what),
+        Type::Path(p) => check_path_borrows(cx, p, what),
         _ => {}
+    }
+}
+
+/// `check_owned` for a type nested inside the argument's type: same rules, worded for a part.
+fn check_borrows(cx: &Ctxt, ty: &Type, what: &str) {
+    match ty {
+        Type::Reference(_) => cx.error_spanned_by(
+            ty,
+            format!("a proxied method's {what} cannot hold a reference: it crosses threads; use an owned type"),
+        ),
+        _ => check_owned(cx, ty, what),
+    }
+}
+
+/// The generic arguments of a path type: lifetimes must be `'static`, types are checked in
+/// turn, and a `Cow` must name its lifetime (an elided one would borrow).
+fn check_path_borrows(cx: &Ctxt, p: &syn::TypePath, what: &str) {
+    if let Some(q) = &p.qself {
+        check_borrows(cx, &q.ty, what);
+    }
+    for segment in &p.path.segments {
+        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+            continue;
+        };
+        let mut lifetimes = 0;
+        for arg in &args.args {
+            match arg {
+                syn::GenericArgument::Lifetime(lifetime) => {
+                    lifetimes += 1;
+                    if lifetime.ident != "static" {
+                        cx.error_spanned_by(
+                            lifetime,
+                            format!(
+                                "a proxied method's {what} cannot borrow for `{lifetime}`: it crosses threads; use `'static` or an owned type"
+                            ),
+                        );
+                    }
+                }
+                syn::GenericArgument::Type(ty) => check_borrows(cx, ty, what),
+                _ => {}
+            }
+        }
+        if segment.ident == "Cow" && lifetimes == 0 && !args.args.is_empty() {
+            cx.error_spanned_by(
+                segment,
+                format!(
+                    "a proxied method's {what} cannot borrow: this `Cow` has an elided lifetime and crosses threads; write `Cow<'static, ...>` or use an owned type"
+                ),
+            );
+        }
     }
 }
 

@@ -505,3 +505,55 @@ fn crate_visible_fields_and_methods_are_proxied() {
     assert_eq!(proxy.shout().get_timeout(TIMEOUT).unwrap(), "HEY");
     registry.stop_all();
 }
+
+/// Owned forms of borrowing types cross threads: a `Cow<'static, str>`, and a boxed closure
+/// whose `&str` argument is bound by its `Fn` signature, not borrowed.
+#[actor]
+pub struct Shelf {
+    titles: Vec<String>,
+}
+
+impl Actor for Shelf {
+    type Message = ();
+    type Reply = ();
+}
+
+#[actor]
+impl Shelf {
+    /// Keeps `title`, whether borrowed for `'static` or owned.
+    pub fn shelve(&mut self, title: std::borrow::Cow<'static, str>) -> usize {
+        self.titles.push(title.into_owned());
+        self.titles.len()
+    }
+
+    /// Formats every title with `format`.
+    pub fn list(&self, format: Box<dyn Fn(&str) -> String + Send>) -> Vec<String> {
+        self.titles.iter().map(|t| format(t)).collect()
+    }
+}
+
+#[test]
+fn static_cows_and_closures_over_borrowed_arguments_are_proxied() {
+    let shelf = Shelf { titles: Vec::new() }.start();
+    let proxy = shelf.proxy().unwrap();
+    assert_eq!(
+        proxy
+            .shelve(std::borrow::Cow::Borrowed("Dune"))
+            .get_timeout(TIMEOUT)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        proxy
+            .shelve(std::borrow::Cow::Owned("Emma".to_owned()))
+            .get_timeout(TIMEOUT)
+            .unwrap(),
+        2
+    );
+    let listed = proxy
+        .list(Box::new(|t: &str| format!("<{t}>")))
+        .get_timeout(TIMEOUT)
+        .unwrap();
+    assert_eq!(listed, ["<Dune>", "<Emma>"]);
+    assert!(shelf.stop());
+}
