@@ -161,12 +161,13 @@ fn check_output(cx: &Ctxt, m: &Method<'_>) {
     }
 }
 
-/// Arguments and replies cross threads, so they must own what they hold: no reference, no
-/// lifetime but `'static` (named, `'_`, or elided in a `Cow`), not even nested in a generic
-/// argument (`Vec<&str>`). Lifetimes under `Fn(..)` sugar, `fn` pointers and trait objects
-/// are left alone: they are bound there, not borrowed.
+/// Arguments and replies cross threads, so they must own what they hold: no lifetime but
+/// `'static`, whether on a reference (`&str`, `&'a str`), named or `'_` in a path, or elided in
+/// a `Cow`, and not even nested in a generic argument (`Vec<&str>`). Lifetimes under `Fn(..)`
+/// sugar, `fn` pointers and trait objects are left alone: they are bound there, not borrowed.
 fn check_owned(cx: &Ctxt, ty: &Type, what: &str) {
     match ty {
+        Type::Reference(r) if is_static(r.lifetime.as_ref()) => check_borrows(cx, &r.elem, what),
         Type::Reference(_) => cx.error_spanned_by(
             ty,
             format!("a proxied method's {what} cannot be a reference: it crosses threads; use an owned type"),
@@ -188,7 +189,7 @@ fn check_owned(cx: &Ctxt, ty: &Type, what: &str) {
 /// `check_owned` for a type nested inside the argument's type: same rules, worded for a part.
 fn check_borrows(cx: &Ctxt, ty: &Type, what: &str) {
     match ty {
-        Type::Reference(_) => cx.error_spanned_by(
+        Type::Reference(r) if !is_static(r.lifetime.as_ref()) => cx.error_spanned_by(
             ty,
             format!("a proxied method's {what} cannot hold a reference: it crosses threads; use an owned type"),
         ),
@@ -211,7 +212,7 @@ fn check_path_borrows(cx: &Ctxt, p: &syn::TypePath, what: &str) {
             match arg {
                 syn::GenericArgument::Lifetime(lifetime) => {
                     lifetimes += 1;
-                    if lifetime.ident != "static" {
+                    if !is_static(Some(lifetime)) {
                         cx.error_spanned_by(
                             lifetime,
                             format!(
@@ -233,6 +234,11 @@ fn check_path_borrows(cx: &Ctxt, p: &syn::TypePath, what: &str) {
             );
         }
     }
+}
+
+/// Whether `lifetime` is written and is `'static`.
+fn is_static(lifetime: Option<&syn::Lifetime>) -> bool {
+    lifetime.is_some_and(|l| l.ident == "static")
 }
 
 /// Field rules: at most one `#[traversable]`, without arguments, on a `pub` field.

@@ -506,8 +506,8 @@ fn crate_visible_fields_and_methods_are_proxied() {
     registry.stop_all();
 }
 
-/// Owned forms of borrowing types cross threads: a `Cow<'static, str>`, and a boxed closure
-/// whose `&str` argument is bound by its `Fn` signature, not borrowed.
+/// Owned forms of borrowing types cross threads: a `Cow<'static, str>`, `'static` references,
+/// and a boxed closure whose `&str` argument is bound by its `Fn` signature, not borrowed.
 #[actor]
 pub struct Shelf {
     titles: Vec<String>,
@@ -529,6 +529,17 @@ impl Shelf {
     /// Formats every title with `format`.
     pub fn list(&self, format: Box<dyn Fn(&str) -> String + Send>) -> Vec<String> {
         self.titles.iter().map(|t| format(t)).collect()
+    }
+
+    /// Whether a title is `title`.
+    pub fn has(&self, title: &'static str) -> bool {
+        self.titles.iter().any(|t| t == title)
+    }
+
+    /// The first title that starts with one of `prefixes`, and the shelf's label.
+    pub fn find(&self, prefixes: Vec<&'static str>) -> (Option<String>, &'static str) {
+        let found = self.titles.iter().find(|t| prefixes.iter().any(|p| t.starts_with(p)));
+        (found.cloned(), "shelf")
     }
 }
 
@@ -555,5 +566,8 @@ fn static_cows_and_closures_over_borrowed_arguments_are_proxied() {
         .get_timeout(TIMEOUT)
         .unwrap();
     assert_eq!(listed, ["<Dune>", "<Emma>"]);
+    let found = proxy.find(vec!["X", "Em"]).get_timeout(TIMEOUT).unwrap();
+    assert_eq!(found, (Some("Emma".to_owned()), "shelf"));
+    assert!(proxy.has("Dune").get_timeout(TIMEOUT).unwrap());
     assert!(shelf.stop());
 }

@@ -15,7 +15,7 @@ impl Counter {
     pub fn greet(&self, name: &str) {
         println!("hello {name}");
     }
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         "counter"
     }
 }
