@@ -136,13 +136,14 @@ impl<A: Actor, J: Job<A>> Job<A> for Boxed<J> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
 
-    struct Probe;
+    /// An actor with no messages, for tests that only need its type (proxy.rs's too).
+    pub(crate) struct Probe;
 
     impl Actor for Probe {
         type Message = ();

@@ -427,13 +427,7 @@ pub fn assert_proxy_struct<T: ProxyStruct + ?Sized>() {}
 mod tests {
     use super::*;
     use crate::call::fits;
-
-    struct Probe;
-
-    impl Actor for Probe {
-        type Message = ();
-        type Reply = ();
-    }
+    use crate::call::tests::Probe;
 
     /// The size a job of type `J` would have, for the closure `f` (types only).
     fn job_fits<L, F>(_label: &L, _f: &F) -> bool {
