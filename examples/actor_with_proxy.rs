@@ -1,25 +1,23 @@
-//! Method calls, field reads and field writes through a proxy, with the name of the thread
-//! each line of code runs on.
+//! The model in one run: start an actor, tell it, ask it, read and write its field through a
+//! typed proxy, stop it; each line says which thread printed it.
 //!
-//! Port of Pykka's manual, section 2.2.2 "Actor with proxy" (`examples/actor_with_proxy.py`).
+//! Based on Pykka's manual, section 2.2.2 "Actor with proxy" (`examples/actor_with_proxy.py`).
 //!
 //! ```text
 //! cargo run -p examples --example actor_with_proxy
 //! ```
 //!
-//! Two differences from the Python script:
-//!
-//! - Rust's main thread is named `main`, not `MainThread`; the actor's thread is `AnActor-1`
-//!   in both.
-//! - In Python, `proc()` prints from the actor's thread while the main thread goes on printing,
-//!   so the lines race (the manual's output shows it: its third round is ordered differently).
-//!   Here `proc` first waits on a future that the main thread resolves once it has announced
-//!   that it is blocking, so every run prints the order of the manual's first two rounds.
+//! The output is the same on every run, with no extra synchronisation: an actor handles its
+//! messages one at a time in the order they were sent, and the main thread prints only after a
+//! reply, so whatever the actor printed before that reply comes first. Differences from the
+//! Python script: one round instead of three (Python's third round shows the two threads'
+//! prints racing, which cannot happen here), and Rust names the main thread `main`, not
+//! `MainThread`.
 
 use std::thread;
 use std::time::Duration;
 
-use pykka::{Actor, Future, Promise, actor};
+use pykka::{Actor, Context, actor};
 
 /// The actor: a field and two methods.
 #[actor]
@@ -32,14 +30,20 @@ pub struct AnActor {
 impl Actor for AnActor {
     type Message = ();
     type Reply = ();
+
+    fn on_start(&mut self, _ctx: &Context<Self>) {
+        log("AnActor started");
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        log("AnActor stopping");
+    }
 }
 
 #[actor]
 impl AnActor {
-    /// A method with a side effect: logs from the actor's thread, once `go` is resolved.
-    pub fn proc(&self, go: Future<()>) {
-        // Only there to make the output deterministic; see the module docs.
-        let _ = go.get();
+    /// A method with a side effect and no return value.
+    pub fn proc(&self) {
         log("this was printed by AnActor.proc()");
     }
 
@@ -57,38 +61,34 @@ fn log(msg: &str) {
 }
 
 fn main() -> pykka::Result<()> {
+    log("starting AnActor, telling it proc(), asking it func() ...");
+    // Start: the actor gets its own thread (`AnActor-1`), which runs `on_start` before any
+    // message. `start` returns at once; `proxy()` gives the typed proxy.
     let actor = AnActor {
         field: "this is the value of AnActor.field".to_string(),
     }
     .start()
     .proxy()?;
-    for _ in 0..3 {
-        // Method with side effect.
-        log("calling AnActor.proc() ...");
-        let (go, proc_may_log) = Promise::new();
-        let proc_done = actor.proc(proc_may_log);
 
-        // Method with return value.
-        log("calling AnActor.func() ...");
-        let result = actor.func(); // Does not block, returns a future.
-        log("printing result ... (blocking)");
-        go.set(());
-        log(&result.get()?); // Blocks until ready.
-        proc_done.get()?;
+    // Tell: `defer()` sends the call and returns at once, without a reply.
+    actor.defer().proc()?;
+    // Ask: a proxy call sends the call and returns a future at once.
+    let result = actor.func();
+    // `get` blocks until the reply. `on_start` and `proc` came first, so they have printed.
+    log(&result.get()?);
 
-        // Field reading.
-        log("reading AnActor.field ...");
-        let result = actor.field(); // Does not block, returns a future.
-        log("printing result ... (blocking)");
-        log(&result.get()?); // Blocks until ready.
+    // Field reading: also a message, answered in order.
+    log("reading AnActor.field ...");
+    log(&actor.field().get()?);
 
-        // Field writing.
-        log("writing AnActor.field ...");
-        actor.defer().set_field("new value".to_string())?; // Assignment does not block.
-        let result = actor.field(); // Does not block, returns a future.
-        log("printing new field value ... (blocking)");
-        log(&result.get()?); // Blocks until ready.
-    }
-    actor.actor_ref().stop();
+    // Field writing: `defer()` again, so it does not block; the read after it sees the new value.
+    log("writing AnActor.field ...");
+    actor.defer().set_field("new value".to_string())?;
+    log(&actor.field().get()?);
+
+    // Stop: queued messages are handled first, then `on_stop`; `stop` waits for both.
+    log("stopping AnActor ...");
+    let stopped = actor.actor_ref().stop();
+    log(&format!("stopped: {stopped}"));
     Ok(())
 }

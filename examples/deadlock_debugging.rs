@@ -75,7 +75,7 @@ fn main() {
     let a = DeadlockActorA.start().proxy().expect("A is alive");
     let b = DeadlockActorB { a: a.clone() }.start().proxy().expect("B is alive");
 
-    println!("Now doing something stupid that will deadlock the actors...");
+    println!("Now doing something stupid that will deadlock the actors (on purpose)...");
     let outcome = a.foo(b.clone());
 
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -86,7 +86,7 @@ fn main() {
         assert!(Instant::now() < deadline, "the actors did not deadlock");
         std::thread::sleep(Duration::from_millis(10));
     };
-    println!("The actors are deadlocked: {}", names(&cycle));
+    println!("The actors are deadlocked, as intended: {}", names(&cycle));
 
     let pid = std::process::id();
     println!("Sending SIGUSR1 to this process: the handler logs every actor's state to stderr");
@@ -103,7 +103,7 @@ fn main() {
     debug::set_deadlock_detection(true);
     match outcome.get() {
         Ok(Err(Error::Deadlock { cycle })) | Err(Error::Deadlock { cycle }) => {
-            println!("a.foo(b) failed with a deadlock: {}", names(&cycle));
+            println!("a.foo(b) failed with Error::Deadlock, as intended: {}", names(&cycle));
         }
         other => println!("a.foo(b) ended unexpectedly: {other:?}"),
     }

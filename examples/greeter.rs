@@ -10,7 +10,8 @@
 //!
 //! The greeter prints on its own thread, yet the output order is fixed: each line of the main
 //! thread is printed after an answer (or a `stop`) that comes after the greeter's prints. The
-//! raiser's panic is also reported on stderr by Rust's panic hook, on the raiser's thread.
+//! raiser panics on purpose, to show the panic reaching the asker as `Error::Panicked`; Rust's
+//! panic hook also reports it on stderr, on the raiser's thread.
 
 use std::time::Duration;
 
@@ -89,11 +90,13 @@ fn main() -> pykka::Result<()> {
     actor_ref.stop();
 
     // A panic while handling an `ask` goes to the asker; the actor keeps running.
+    println!("Asking the raiser, which panics on purpose (Rust's panic hook reports it on stderr too) ...");
     let actor_ref = Raiser.start();
     match actor_ref.ask("How are you?") {
         Ok(()) => println!("no panic?"),
-        Err(e) => println!("{e:?}"),
+        Err(e) => println!("ask => {e:?} (intended: the raiser's panic, returned to the asker)"),
     }
+    println!("the raiser is still alive: {}", actor_ref.is_alive());
     actor_ref.stop();
     Ok(())
 }

@@ -5,23 +5,30 @@
 //! manual cannot drift from the code. It follows the structure of Python Pykka's manual; the
 //! last chapter lists where and why pykka-rs differs.
 //!
-//! 1. [`actor_model`]: the rules of the actor model, and what runs on which thread.
-//! 2. [`actors`]: implementing [`Actor`](crate::Actor), messages and replies, hooks, failures,
+//! 1. [`getting_started`]: adding pykka to a project (path or git dependency, the `macros`
+//!    feature), and a first program.
+//! 2. [`actor_model`]: the rules of the actor model, and what runs on which thread.
+//! 3. [`actors`]: implementing [`Actor`](crate::Actor), messages and replies, hooks, failures,
 //!    the ways to start an actor, bounded inboxes.
-//! 3. [`messages`]: `tell`, `ask` and their variants, closures, and how stopping works.
-//! 4. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
+//! 4. [`messages`]: `tell`, `ask` and their variants, closures, and how stopping works.
+//! 5. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
 //!    message enums.
-//! 5. [`traversable`]: reaching into an actor's fields with nested proxies.
-//! 6. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
+//! 6. [`traversable`]: reaching into an actor's fields with nested proxies.
+//! 7. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
 //!    combinators, [`get_all`](crate::get_all), and `.await`.
-//! 7. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
+//! 8. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
 //!    `stop_all` and `join_all`.
-//! 8. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
-//! 9. [`logging`]: the `tracing` events under target `pykka`.
-//! 10. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
-//! 11. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 12. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
-//! 13. [`differences`]: what differs from Python Pykka, and why.
+//! 9. [`design`]: designing an application: actors that need each other, listeners, periodic
+//!    work, restarts, which actor may block on which, timeouts.
+//! 10. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 11. [`logging`]: the `tracing` events under target `pykka`.
+//! 12. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 13. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 14. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 15. [`differences`]: what differs from Python Pykka, and why.
+
+#[doc = include_str!("../docs/getting_started.md")]
+pub mod getting_started {}
 
 #[doc = include_str!("../docs/actor_model.md")]
 pub mod actor_model {}
@@ -43,6 +50,9 @@ pub mod futures {}
 
 #[doc = include_str!("../docs/registry.md")]
 pub mod registry {}
+
+#[doc = include_str!("../docs/design.md")]
+pub mod design {}
 
 #[doc = include_str!("../docs/errors.md")]
 pub mod errors {}

@@ -1,10 +1,22 @@
 //! `cargo xtask ci`: the whole gate, fail-fast, with the test summary last.
+//!
+//! `.ci/run` runs README's test command itself, then `cargo xtask ci --no-tests`, so CI runs the
+//! test suite once.
+
+use std::io::IsTerminal;
 
 use crate::util::cargo;
 use crate::util::run as sh;
 
-/// Runs every check CI runs, in fail-fast order.
-pub(crate) fn run() -> Result<(), String> {
+/// Runs every check CI runs, in fail-fast order; `--no-tests` leaves out `cargo test --workspace`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut tests = true;
+    for arg in args {
+        match arg.as_str() {
+            "--no-tests" => tests = false,
+            other => return Err(format!("unknown argument `{other}` (expected `--no-tests`)")),
+        }
+    }
     sh(cargo().args(["fmt", "--all", "--check"]))?;
     sh(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     sh(cargo()
@@ -12,5 +24,15 @@ pub(crate) fn run() -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     crate::tidy::run()?;
     crate::examples::run()?;
-    sh(cargo().args(["test", "--workspace"]))
+    if !tests {
+        return Ok(());
+    }
+    let mut test = cargo();
+    test.args(["test", "--workspace"]);
+    if !std::io::stderr().is_terminal() {
+        // trybuild colours its report whenever `TERM` is set (termcolor's `ColorChoice::Auto`
+        // looks at `TERM` and `NO_COLOR`, not at whether stderr is a terminal).
+        test.env("NO_COLOR", "1");
+    }
+    sh(&mut test)
 }

@@ -18,7 +18,8 @@ const HELP: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  ci                 fmt --check, clippy -D warnings, doc (warnings denied), examples, tests
+  ci [--no-tests]    fmt --check, clippy -D warnings, doc (warnings denied), tidy, examples,
+                     then tests (`cargo test --workspace`) unless --no-tests
   bench [ARGS]       run pykka-bench in release (ARGS: --target S --reps R WORKLOAD...)
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
     let task = args.first().map_or("help", String::as_str);
     let rest = args.get(1..).unwrap_or_default();
     let result = match task {
-        "ci" => ci::run(),
+        "ci" => ci::run(rest),
         "bench" => bench::run(rest),
         "examples" => examples::run(),
         "bless" => util::run(

@@ -1,8 +1,8 @@
 //! `cargo xtask tidy`: repository hygiene, also run as a `#[test]` by `cargo test`.
 //!
 //! Every `.rs` file starts with a `//!` line and has no trailing whitespace; tests are never
-//! ignored and never expect a panic; every example has its expected output; `pykka/README.md`
-//! is the root README.
+//! ignored and never expect a panic; every example has its expected output; `.ci/run` runs
+//! README's test command and runs the test suite only once; `pykka/README.md` is the root README.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -81,10 +81,15 @@ fn check(root: &Path) -> Vec<String> {
     problems
 }
 
-/// README's test command (the first `cargo test` line) must be what `.ci/run` runs.
+/// README's test command (the first `cargo test` line) must be what `.ci/run` runs, and
+/// `.ci/run` must not run the tests again through `cargo xtask ci`.
 fn check_test_command(root: &Path) -> Vec<String> {
     let readme = fs::read_to_string(root.join("README.md")).unwrap_or_default();
     let ci = fs::read_to_string(root.join(".ci/run")).unwrap_or_default();
+    check_ci_script(&readme, &ci)
+}
+
+fn check_ci_script(readme: &str, ci: &str) -> Vec<String> {
     let Some(command) = readme
         .lines()
         .find(|l| l.starts_with("cargo test"))
@@ -92,11 +97,19 @@ fn check_test_command(root: &Path) -> Vec<String> {
     else {
         return vec!["README.md: no `cargo test` command".into()];
     };
-    if ci.lines().any(|l| l.trim() == command) {
-        Vec::new()
-    } else {
-        vec![format!(".ci/run: does not run README's test command `{command}`")]
+    let mut problems = Vec::new();
+    if !ci.lines().any(|l| l.trim() == command) {
+        problems.push(format!(".ci/run: does not run README's test command `{command}`"));
     }
+    let commands = ci.lines().map(|l| l.split('#').next().unwrap_or(l).trim());
+    for line in commands.filter(|l| l.starts_with("cargo xtask ci")) {
+        if !line.split_whitespace().any(|arg| arg == "--no-tests") {
+            problems.push(format!(
+                ".ci/run: `{line}` runs the test suite a second time (add `--no-tests`)"
+            ));
+        }
+    }
+    problems
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -119,5 +132,27 @@ mod tests {
     fn repository_is_tidy() {
         let problems = super::check(&crate::util::project_root());
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    const README: &str = "# x\n\n```sh\ncargo test --workspace # all tests\n```\n";
+
+    #[test]
+    fn ci_script_that_runs_the_tests_twice_is_reported() {
+        let ci = "set -e\ncargo test --workspace\ncargo xtask ci\n";
+        assert_eq!(
+            super::check_ci_script(README, ci),
+            [".ci/run: `cargo xtask ci` runs the test suite a second time (add `--no-tests`)"]
+        );
+    }
+
+    #[test]
+    fn ci_script_must_run_the_readme_test_command() {
+        let ci = "cargo xtask ci --no-tests\n";
+        assert_eq!(
+            super::check_ci_script(README, ci),
+            [".ci/run: does not run README's test command `cargo test --workspace`"]
+        );
+        let ci = "cargo test --workspace\ncargo xtask ci --no-tests # the rest\n";
+        assert!(super::check_ci_script(README, ci).is_empty());
     }
 }
