@@ -378,6 +378,22 @@ pub trait SendArg {}
 
 impl<T: Send> SendArg for T {}
 
+/// A type under `#[pykka::actor]`, which must implement [`Actor`]; the struct's expansion
+/// asserts it, so a missing `impl Actor` is reported once, at the struct's name.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has `#[pykka::actor]` but does not implement `pykka::Actor`",
+    label = "add `impl pykka::Actor for {Self} {{ type Message = ...; type Reply = ...; }}`",
+    note = "`#[pykka::actor]` generates the proxy; the `Actor` impl says what the actor's own messages and replies are (`()` if it has none)"
+)]
+pub trait IsActor {}
+
+impl<T: Actor> IsActor for T {}
+
+/// Asserts at compile time that `T` is an [`Actor`].
+#[doc(hidden)]
+pub fn assert_actor<T: IsActor + ?Sized>() {}
+
 /// Asserts at compile time that `T` is [`SendArg`].
 #[doc(hidden)]
 pub fn assert_send_arg<T: SendArg + ?Sized>() {}

@@ -90,6 +90,7 @@
 
 mod args;
 mod ast;
+mod attr;
 mod check;
 mod codegen;
 mod ctxt;
