@@ -89,7 +89,10 @@ fn check_macro_items(cx: &Ctxt, kind: Kind, item: &Impl<'_>) {
 fn check_variant_collisions(cx: &Ctxt, item: &mut Impl<'_>) {
     let mut seen: HashMap<String, Ident> = HashMap::new();
     let mut dropped = Vec::new();
-    for (i, m) in item.methods.iter().enumerate().filter(|(_, m)| m.is_proxied()) {
+    // Methods under `#[cfg]` are left out: two of them may share a name under exclusive
+    // configurations (`#[cfg(unix)]` and `#[cfg(not(unix))]`).
+    let compared = |m: &Method<'_>| m.is_proxied() && crate::attr::cfgs(&m.forwarded).is_empty();
+    for (i, m) in item.methods.iter().enumerate().filter(|(_, m)| compared(m)) {
         let name = m.proxy_name();
         let variant = names::upper_camel(&name);
         if let Some(first) = seen.get(&variant) {
@@ -121,6 +124,9 @@ fn check_accessor_names(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
     for (i, f) in item.fields.iter().enumerate().filter(|(_, f)| f.is_proxied()) {
         let before = count(cx);
         let getter = f.accessor();
+        // Fields under `#[cfg]` are only checked against the reserved names (see
+        // `check_variant_collisions`).
+        let compared = crate::attr::cfgs(&f.forwarded).is_empty();
         let mut accessors = vec![(getter.clone(), "getter")];
         if f.traversable.is_empty() {
             accessors.push((names::setter(&getter), "setter"));
@@ -134,7 +140,7 @@ fn check_accessor_names(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
                 getter.span(),
                 &format!("the {what} of the field `{}`", f.ident),
             );
-            if let Some((other, other_what)) = seen.get(&text) {
+            if let Some((other, other_what)) = seen.get(&text).filter(|_| compared) {
                 cx.push(syn::Error::new(
                     getter.span(),
                     format!(
@@ -146,7 +152,7 @@ fn check_accessor_names(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
         }
         if f.traversable.is_empty() {
             let variant = names::upper_camel(&getter);
-            if let Some(other) = variants.get(&variant) {
+            if let Some(other) = variants.get(&variant).filter(|_| compared) {
                 cx.push(syn::Error::new(
                     getter.span(),
                     format!(
@@ -155,9 +161,11 @@ fn check_accessor_names(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
                     ),
                 ));
             }
-            variants.entry(variant).or_insert_with(|| f.ident.clone());
+            if compared {
+                variants.entry(variant).or_insert_with(|| f.ident.clone());
+            }
         }
-        for (name, what) in accessors {
+        for (name, what) in accessors.into_iter().filter(|_| compared) {
             seen.entry(names::unraw(&name))
                 .or_insert_with(|| (f.ident.clone(), what));
         }

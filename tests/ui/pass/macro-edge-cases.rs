@@ -43,6 +43,16 @@ impl audio::Mixer {
         self.level
     }
 
+    #[cfg(unix)]
+    pub fn platform(&self) -> &'static str {
+        "unix"
+    }
+
+    #[cfg(not(unix))]
+    pub fn platform(&self) -> &'static str {
+        "other"
+    }
+
     #[deprecated = "use `here`"]
     pub fn old(&self) -> u8 {
         self.level
@@ -87,6 +97,7 @@ fn main() {
     let _ = proxy.Gain();
     let _ = proxy.Loud();
     let _ = proxy.here();
+    let _ = proxy.platform();
     let _ = proxy.locals(1, 2, 3, 4);
     static CONTEXT: Context = Context(3);
     let _ = proxy.with_own_context(&CONTEXT, Context(4));
