@@ -47,7 +47,8 @@ pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::proxy::{
-        HasMethods, ProxyBase, ProxyStruct, SendArg, assert_proxy_struct, assert_send_arg, current_context,
+        HasMethods, IsActor, ProxyBase, ProxyStruct, SendArg, assert_actor, assert_proxy_struct, assert_send_arg,
+        current_context,
     };
 }
 pub use crate::registry::{ActorRegistry, AnyActorRef};

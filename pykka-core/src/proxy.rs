@@ -378,18 +378,41 @@ pub trait SendArg {}
 
 impl<T: Send> SendArg for T {}
 
+/// A type under `#[pykka::actor]`, which must implement [`Actor`]; the struct's expansion
+/// asserts it, so a missing `impl Actor` is reported once, at the struct's name.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has `#[pykka::actor]` but does not implement `pykka::Actor`",
+    label = "add `impl pykka::Actor for {Self} {{ type Message = ...; type Reply = ...; }}`",
+    note = "`#[pykka::actor]` generates the proxy; the `Actor` impl says what the actor's own messages and replies are (`()` if it has none)"
+)]
+pub trait IsActor {}
+
+impl<T: Actor> IsActor for T {}
+
+/// Asserts at compile time that `T` is an [`Actor`].
+#[doc(hidden)]
+pub fn assert_actor<T: IsActor + ?Sized>() {}
+
 /// Asserts at compile time that `T` is [`SendArg`].
 #[doc(hidden)]
 pub fn assert_send_arg<T: SendArg + ?Sized>() {}
 
-impl<A: Proxied> ActorRef<A> {
+impl<A: Actor> ActorRef<A> {
     /// Returns a typed proxy to the actor: call its methods and read or write its `pub` fields
     /// as if it were a local object; every call is a message.
     ///
     /// # Errors
     ///
     /// [`Error::ActorDead`] if the actor is not running.
-    pub fn proxy(&self) -> crate::Result<A::Proxy> {
+    ///
+    /// `P` is always `A`'s proxy type, inferred: the bound is on the method (rather than
+    /// `A: Proxied` on the impl) so that calling it on an actor without `#[pykka::actor]` is
+    /// reported with [`Proxied`]'s own message.
+    pub fn proxy<P>(&self) -> crate::Result<P>
+    where
+        A: Proxied<Proxy = P>,
+    {
         if !self.is_alive() {
             return Err(Error::ActorDead {
                 actor: self.id().clone(),
@@ -399,11 +422,16 @@ impl<A: Proxied> ActorRef<A> {
     }
 }
 
-impl<A: Proxied> Context<A> {
+impl<A: Actor> Context<A> {
     /// Returns a proxy to the actor itself. Calls through it are queued after the messages
     /// already in the inbox (manual 2.7, "Proxy to itself"); do not block on their futures
     /// from the actor's own thread.
-    pub fn proxy(&self) -> A::Proxy {
+    ///
+    /// `P` is always `A`'s proxy type, inferred (see [`ActorRef::proxy`]).
+    pub fn proxy<P>(&self) -> P
+    where
+        A: Proxied<Proxy = P>,
+    {
         A::proxy_from(ProxyBase::root(self.actor_ref().clone()))
     }
 }

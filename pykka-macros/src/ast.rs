@@ -3,10 +3,15 @@
 //! Building it never fails on a rule; it only records what is there, keeping the original syn
 //! nodes so that [`crate::check`] can point at the user's exact tokens.
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote_spanned};
 use syn::{
-    Attribute, Field as SynField, FnArg, ImplItem, ImplItemFn, ItemImpl, ItemStruct, Pat, ReturnType, Type, Visibility,
+    Attribute, Field as SynField, FnArg, ImplItem, ImplItemFn, ImplItemMacro, ItemImpl, ItemStruct, Pat, ReturnType,
+    Type, Visibility,
 };
+
+use crate::attr::{self, ProxyOpts};
+use crate::ctxt::Ctxt;
 
 /// Which macro is expanding.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,6 +35,8 @@ impl Kind {
 pub(crate) struct Struct<'a> {
     pub(crate) original: &'a ItemStruct,
     pub(crate) fields: Vec<Field<'a>>,
+    /// The `pub` fields of a tuple struct, which get no accessors.
+    pub(crate) pub_unnamed: Vec<&'a SynField>,
 }
 
 /// A named field.
@@ -41,6 +48,12 @@ pub(crate) struct Field<'a> {
     /// Every `#[traversable]` attribute on the field (more than one is an error).
     pub(crate) traversable: Vec<&'a Attribute>,
     pub(crate) docs: Vec<&'a Attribute>,
+    /// `#[cfg]` and `#[allow]`, forwarded to the accessors and message variants.
+    pub(crate) forwarded: Vec<&'a Attribute>,
+    /// `#[deprecated]`, forwarded to the accessors.
+    pub(crate) deprecated: Vec<&'a Attribute>,
+    /// `#[proxy(skip)]` / `#[proxy(rename = "...")]`.
+    pub(crate) opts: ProxyOpts,
 }
 
 /// An inherent impl block under `#[actor]` or `#[traversable]`.
@@ -49,6 +62,8 @@ pub(crate) struct Impl<'a> {
     /// The last segment of the self type's path (`Calculator` in `impl<T> a::Calculator<T>`).
     pub(crate) self_ident: Option<Ident>,
     pub(crate) methods: Vec<Method<'a>>,
+    /// Macro invocations among the items: what they expand to is not proxied.
+    pub(crate) macros: Vec<&'a ImplItemMacro>,
 }
 
 /// How a method takes `self`.
@@ -68,31 +83,51 @@ pub(crate) struct Method<'a> {
     pub(crate) receiver: Receiver,
     pub(crate) receiver_span: Span,
     pub(crate) args: Vec<Arg<'a>>,
-    pub(crate) output: Option<&'a Type>,
+    /// The return type, with `Self` replaced by the impl's type.
+    pub(crate) output: Option<Type>,
     pub(crate) docs: Vec<&'a Attribute>,
+    /// `#[cfg]` and `#[allow]`, forwarded to the variant, the match arms and the proxy methods.
+    pub(crate) forwarded: Vec<&'a Attribute>,
+    /// `#[deprecated]`, forwarded to the proxy methods.
+    pub(crate) deprecated: Vec<&'a Attribute>,
+    /// `#[proxy(skip)]` / `#[proxy(rename = "...")]`.
+    pub(crate) opts: ProxyOpts,
 }
 
 /// An argument other than `self`.
 pub(crate) struct Arg<'a> {
     pub(crate) pat: &'a Pat,
     pub(crate) ident: Option<Ident>,
-    pub(crate) ty: &'a Type,
+    /// The type, with `Self` replaced by the impl's type.
+    pub(crate) ty: Type,
     /// True for a `&Context<Self>` argument, which the runtime supplies.
     pub(crate) is_context: bool,
 }
 
 impl<'a> Struct<'a> {
-    pub(crate) fn from_syn(original: &'a ItemStruct) -> Self {
-        let fields = match &original.fields {
-            syn::Fields::Named(named) => named.named.iter().map(Field::from_syn).collect(),
-            _ => Vec::new(),
+    pub(crate) fn from_syn(cx: &Ctxt, original: &'a ItemStruct) -> Self {
+        let (fields, pub_unnamed) = match &original.fields {
+            syn::Fields::Named(named) => (named.named.iter().map(|f| Field::from_syn(cx, f)).collect(), Vec::new()),
+            syn::Fields::Unnamed(unnamed) => (
+                Vec::new(),
+                unnamed
+                    .unnamed
+                    .iter()
+                    .filter(|f| !matches!(f.vis, Visibility::Inherited) && !attr::proxy_opts(cx, &f.attrs).skip)
+                    .collect(),
+            ),
+            syn::Fields::Unit => (Vec::new(), Vec::new()),
         };
-        Struct { original, fields }
+        Struct {
+            original,
+            fields,
+            pub_unnamed,
+        }
     }
 }
 
 impl<'a> Field<'a> {
-    fn from_syn(original: &'a SynField) -> Self {
+    fn from_syn(cx: &Ctxt, original: &'a SynField) -> Self {
         Field {
             ident: original.ident.clone().expect("named field"),
             ty: &original.ty,
@@ -104,12 +139,25 @@ impl<'a> Field<'a> {
                 .filter(|a| a.path().is_ident("traversable"))
                 .collect(),
             docs: docs(&original.attrs),
+            forwarded: attr::forwarded(&original.attrs),
+            deprecated: attr::deprecated(&original.attrs),
+            opts: attr::proxy_opts(cx, &original.attrs),
         }
+    }
+
+    /// The name of the field's accessors: its own, or the one given by `#[proxy(rename)]`.
+    pub(crate) fn accessor(&self) -> Ident {
+        renamed(&self.ident, &self.opts)
+    }
+
+    /// Whether the proxy exposes the field: `pub` and not `#[proxy(skip)]`.
+    pub(crate) fn is_proxied(&self) -> bool {
+        self.public && !self.opts.skip
     }
 }
 
 impl<'a> Impl<'a> {
-    pub(crate) fn from_syn(original: &'a ItemImpl) -> Self {
+    pub(crate) fn from_syn(cx: &Ctxt, original: &'a ItemImpl) -> Self {
         let self_ident = match &*original.self_ty {
             Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| s.ident.clone()),
             _ => None,
@@ -118,7 +166,15 @@ impl<'a> Impl<'a> {
             .items
             .iter()
             .filter_map(|item| match item {
-                ImplItem::Fn(f) => Some(Method::from_syn(f)),
+                ImplItem::Fn(f) => Some(Method::from_syn(cx, f, &original.self_ty)),
+                _ => None,
+            })
+            .collect();
+        let macros = original
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ImplItem::Macro(m) => Some(m),
                 _ => None,
             })
             .collect();
@@ -126,12 +182,13 @@ impl<'a> Impl<'a> {
             original,
             self_ident,
             methods,
+            macros,
         }
     }
 }
 
 impl<'a> Method<'a> {
-    fn from_syn(original: &'a ImplItemFn) -> Self {
+    fn from_syn(cx: &Ctxt, original: &'a ImplItemFn, self_ty: &Type) -> Self {
         let sig = &original.sig;
         let mut receiver = Receiver::None;
         let mut receiver_span = sig.ident.span();
@@ -156,7 +213,7 @@ impl<'a> Method<'a> {
                     args.push(Arg {
                         pat: &t.pat,
                         ident,
-                        ty: &t.ty,
+                        ty: replace_self(&t.ty, self_ty),
                         is_context: is_context(&t.ty),
                     });
                 }
@@ -164,7 +221,7 @@ impl<'a> Method<'a> {
         }
         let output = match &sig.output {
             ReturnType::Default => None,
-            ReturnType::Type(_, ty) => Some(&**ty),
+            ReturnType::Type(_, ty) => Some(replace_self(ty, self_ty)),
         };
         Method {
             original,
@@ -175,12 +232,22 @@ impl<'a> Method<'a> {
             args,
             output,
             docs: docs(&original.attrs),
+            forwarded: attr::forwarded(&original.attrs),
+            deprecated: attr::deprecated(&original.attrs),
+            opts: attr::proxy_opts(cx, &original.attrs),
         }
     }
 
-    /// Methods that get a proxy form: visible outside the impl and taking `self`.
+    /// Methods that get a proxy form: visible outside the impl, taking `self`, and not
+    /// `#[proxy(skip)]`.
     pub(crate) fn is_proxied(&self) -> bool {
-        !matches!(self.vis, Visibility::Inherited) && self.receiver != Receiver::None
+        !matches!(self.vis, Visibility::Inherited) && self.receiver != Receiver::None && !self.opts.skip
+    }
+
+    /// The name of the proxy method: the method's own, or the one given by
+    /// `#[proxy(rename)]`.
+    pub(crate) fn proxy_name(&self) -> Ident {
+        renamed(&self.ident, &self.opts)
     }
 
     /// The arguments the caller passes (everything but the context).
@@ -189,7 +256,25 @@ impl<'a> Method<'a> {
     }
 }
 
-/// `&Context<..>` (or `&pykka::Context<..>`): an argument the runtime fills in.
+/// `ident`, or the name `#[proxy(rename = "...")]` gave, at the name's span. An invalid name
+/// is reported by the checks; here it becomes a placeholder that is never emitted.
+fn renamed(ident: &Ident, opts: &ProxyOpts) -> Ident {
+    match &opts.rename {
+        Some((name, span)) => syn::parse_str::<Ident>(name).map_or_else(
+            |_| Ident::new("__pykka_invalid_name", *span),
+            |mut id| {
+                id.set_span(*span);
+                id
+            },
+        ),
+        None => ident.clone(),
+    }
+}
+
+/// Pykka's context argument, which the runtime fills in: a shared reference to `Context<T>`
+/// with exactly one type argument, written `Context`, `pykka::Context` or
+/// `pykka_core::Context` (with or without a leading `::`). Any other type named `Context`
+/// (without a type argument, or under another path) is an ordinary argument.
 fn is_context(ty: &Type) -> bool {
     let Type::Reference(r) = ty else {
         return false;
@@ -197,10 +282,61 @@ fn is_context(ty: &Type) -> bool {
     if r.mutability.is_some() {
         return false;
     }
-    match &*r.elem {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Context"),
-        _ => false,
+    let Type::Path(p) = &*r.elem else {
+        return false;
+    };
+    if p.qself.is_some() {
+        return false;
     }
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let prefix_ok = match segments.as_slice() {
+        [_] => p.path.leading_colon.is_none(),
+        [krate, _] => krate == "pykka" || krate == "pykka_core",
+        _ => false,
+    };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    prefix_ok
+        && last.ident == "Context"
+        && args.args.len() == 1
+        && matches!(args.args.first(), Some(syn::GenericArgument::Type(_)))
+}
+
+/// `ty` with every `Self` replaced by `self_ty`: generated code lives in other impls (the
+/// proxy's, the message enum's), where `Self` would mean another type. `Self::X` becomes
+/// `<T>::X`. The replacement carries the span of the `Self` it replaces.
+pub(crate) fn replace_self(ty: &Type, self_ty: &Type) -> Type {
+    let tokens = replace_self_tokens(ty.to_token_stream(), self_ty);
+    syn::parse2(tokens).unwrap_or_else(|_| ty.clone())
+}
+
+fn replace_self_tokens(tokens: TokenStream, self_ty: &Type) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Ident(id) if id == "Self" => {
+                let span = id.span();
+                let path_follows = matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                if path_follows {
+                    out.extend(quote_spanned!(span=> <#self_ty>));
+                } else {
+                    out.extend(quote_spanned!(span=> #self_ty));
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut group = proc_macro2::Group::new(g.delimiter(), replace_self_tokens(g.stream(), self_ty));
+                group.set_span(g.span());
+                out.extend([TokenTree::Group(group)]);
+            }
+            other => out.extend([other]),
+        }
+    }
+    out
 }
 
 fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {

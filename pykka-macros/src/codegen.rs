@@ -44,10 +44,13 @@ impl Shape {
             let root = root_param();
             g.params.push(syn::parse_quote!(#root: ::pykka::Actor));
         } else {
+            // Deferred, so that a type without `impl Actor` is reported once, by the struct's
+            // `assert_actor`, rather than at every generated impl.
             let self_ty = &self.self_ty;
+            let deferred = deferred();
             g.make_where_clause()
                 .predicates
-                .push(syn::parse_quote!(#self_ty: ::pykka::Actor));
+                .push(syn::parse_quote!(#deferred #self_ty: ::pykka::Actor));
         }
         g
     }
@@ -89,6 +92,12 @@ pub(crate) fn user_predicates(generics: &Generics) -> TokenStream {
 /// The `#[doc]` attributes, forwarded.
 pub(crate) fn docs(attrs: &[&syn::Attribute]) -> TokenStream {
     quote!(#(#attrs)*)
+}
+
+/// A local variable of generated code, with mixed-site hygiene: no argument of the user's,
+/// whatever its name, can shadow it or be shadowed by it.
+pub(crate) fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 /// A variant that uses every type parameter and can never be built, for generic enums whose

@@ -10,6 +10,7 @@ use syn::{Item, Type};
 
 use crate::args;
 use crate::ast::{Impl, Kind, Struct};
+use crate::attr;
 use crate::check;
 use crate::codegen::{self, Shape, message, proxy, traversable};
 use crate::ctxt::Ctxt;
@@ -27,7 +28,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
     }
     let (original, generated) = match &item {
         Item::Struct(s) => {
-            let mut ir = Struct::from_syn(s);
+            let mut ir = Struct::from_syn(&cx, s);
             let ok = check::check_struct(&cx, kind, &mut ir);
             let generated = if ok {
                 expand_struct(kind, &ir)
@@ -37,10 +38,10 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
             (strip_field_attrs(s), generated)
         }
         Item::Impl(i) => {
-            let mut ir = Impl::from_syn(i);
+            let mut ir = Impl::from_syn(&cx, i);
             let ok = check::check_impl(&cx, kind, &mut ir);
             let generated = if ok { expand_impl(kind, &ir) } else { TokenStream::new() };
-            (i.to_token_stream(), generated)
+            (strip_method_attrs(i), generated)
         }
         other => {
             cx.error_spanned_by(
@@ -69,13 +70,27 @@ fn item_keyword(item: &Item) -> TokenStream {
     }
 }
 
-/// The struct without our `#[traversable]` field markers, which are not real attributes.
+/// The struct without our `#[traversable]` and `#[proxy(...)]` field markers, which are not
+/// real attributes.
 fn strip_field_attrs(s: &syn::ItemStruct) -> TokenStream {
     let mut s = s.clone();
     for field in s.fields.iter_mut() {
-        field.attrs.retain(|a| !a.path().is_ident("traversable"));
+        field
+            .attrs
+            .retain(|a| !a.path().is_ident("traversable") && !attr::is_proxy(a));
     }
     s.to_token_stream()
+}
+
+/// The impl block without our `#[proxy(...)]` method markers.
+fn strip_method_attrs(i: &syn::ItemImpl) -> TokenStream {
+    let mut i = i.clone();
+    for item in &mut i.items {
+        if let syn::ImplItem::Fn(f) = item {
+            f.attrs.retain(|a| !attr::is_proxy(a));
+        }
+    }
+    i.to_token_stream()
 }
 
 fn expand_struct(kind: Kind, ir: &Struct<'_>) -> TokenStream {
@@ -83,22 +98,39 @@ fn expand_struct(kind: Kind, ir: &Struct<'_>) -> TokenStream {
     let ident = &s.ident;
     let (_, ty_generics, _) = s.generics.split_for_impl();
     let self_ty: Type = syn::parse_quote!(#ident #ty_generics);
-    let shape = shape(kind, self_ty, s.generics.clone(), ident, None);
+    let shape = shape(kind, self_ty, s.generics.clone(), ident, None, TokenStream::new());
     let plain: Vec<_> = ir
         .fields
         .iter()
-        .filter(|f| f.public && f.traversable.is_empty())
+        .filter(|f| f.is_proxied() && f.traversable.is_empty())
         .collect();
     let nested: Vec<_> = ir
         .fields
         .iter()
-        .filter(|f| f.public && !f.traversable.is_empty())
+        .filter(|f| f.is_proxied() && !f.traversable.is_empty())
         .collect();
     let vis = &s.vis;
     let (impl_generics, _, where_clause) = s.generics.split_for_impl();
     let marker = quote! {
         #[automatically_derived]
         impl #impl_generics ::pykka::__private::ProxyStruct for #ident #ty_generics #where_clause {}
+    };
+    // A missing `impl Actor` is reported here, once, at the struct's name.
+    let actor_check = match kind {
+        Kind::Actor => {
+            let (impl_generics, _, where_clause) = s.generics.split_for_impl();
+            let self_ty = &shape.self_ty;
+            let assert = quote::quote_spanned!(ident.span()=> ::pykka::__private::assert_actor::<#self_ty>(););
+            quote! {
+                const _: () = {
+                    #[allow(dead_code, reason = "generated: compile-time checks only")]
+                    fn __pykka_actor_check #impl_generics () #where_clause {
+                        #assert
+                    }
+                };
+            }
+        }
+        Kind::Traversable => TokenStream::new(),
     };
     let kind_impl = match kind {
         Kind::Actor => traversable::proxied_impl(&shape, ident),
@@ -109,7 +141,10 @@ fn expand_struct(kind: Kind, ir: &Struct<'_>) -> TokenStream {
     out.extend(message::field_enum(&shape, ident, vis, &plain));
     out.extend(proxy::field_methods(&shape, ident, &plain));
     out.extend(traversable::field_accessors(&shape, ident, &nested));
+    let proxied: Vec<_> = ir.fields.iter().filter(|f| f.is_proxied()).collect();
+    out.extend(proxy::accessor_names(&shape, ident, &proxied));
     out.extend(marker);
+    out.extend(actor_check);
     out.extend(kind_impl);
     out
 }
@@ -122,11 +157,29 @@ fn expand_impl(kind: Kind, ir: &Impl<'_>) -> TokenStream {
         Type::Path(p) => p.path.segments.last().map(|s| s.arguments.clone()),
         _ => None,
     };
-    let shape = shape(kind, self_ty, i.generics.clone(), ident, args);
+    let module = module_of(&self_ty);
+    let shape = shape(kind, self_ty, i.generics.clone(), ident, args, module);
     let methods: Vec<_> = ir.methods.iter().filter(|m| m.is_proxied()).collect();
     let mut out = TokenStream::new();
     out.extend(message::call_enum(&shape, ident, &methods));
     out.extend(proxy::method_proxies(&shape, ident, &methods));
+    out.extend(proxy::accessor_collisions(&shape, &methods));
+    out
+}
+
+/// The path of the module the impl's type lives in, as written in the impl (`audio::` in
+/// `impl audio::Mixer`, nothing in `impl Mixer`): the struct's generated proxies live there.
+fn module_of(self_ty: &Type) -> TokenStream {
+    let Type::Path(p) = self_ty else {
+        return TokenStream::new();
+    };
+    let mut out = TokenStream::new();
+    p.path.leading_colon.to_tokens(&mut out);
+    let count = p.path.segments.len();
+    for segment in p.path.segments.iter().take(count.saturating_sub(1)) {
+        segment.to_tokens(&mut out);
+        out.extend(quote!(::));
+    }
     out
 }
 
@@ -137,6 +190,7 @@ fn shape(
     generics: syn::Generics,
     ident: &syn::Ident,
     args: Option<syn::PathArguments>,
+    module: TokenStream,
 ) -> Shape {
     let proxy = names::proxy(ident);
     let defer = names::defer(ident);
@@ -152,8 +206,8 @@ fn shape(
             Shape {
                 kind,
                 root_ty: self_ty.to_token_stream(),
-                proxy_ty: quote!(#proxy #type_args),
-                defer_ty: quote!(#defer #type_args),
+                proxy_ty: quote!(#module #proxy #type_args),
+                defer_ty: quote!(#module #defer #type_args),
                 self_ty,
                 generics,
             }
@@ -163,8 +217,8 @@ fn shape(
             Shape {
                 kind,
                 root_ty: root.to_token_stream(),
-                proxy_ty: quote!(#proxy<#root>),
-                defer_ty: quote!(#defer<#root>),
+                proxy_ty: quote!(#module #proxy<#root>),
+                defer_ty: quote!(#module #defer<#root>),
                 self_ty,
                 generics,
             }

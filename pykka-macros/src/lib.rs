@@ -67,7 +67,14 @@
 //!
 //! Not supported, each a compile error at your code: generic methods, `async fn`, `unsafe fn`,
 //! `self` by value, reference or `impl Trait` arguments and return types, argument, return and
-//! `pub` field types that are not `Send`, and the attribute on an enum, trait or function.
+//! `pub` field types that are not `Send`, names that collide with the proxy's own methods or
+//! with each other, macro calls in the impl block, `pub` tuple-struct fields, and the
+//! attribute on an enum, trait or function. `#[proxy(skip)]` and `#[proxy(rename = "...")]`
+//! on a field or method keep it off the proxy or give the proxy another name for it.
+//!
+//! The full reference (every option, every generated item, the reserved names, what is
+//! rejected and why) is on the `pykka::actor` and `pykka::traversable` pages of the `pykka`
+//! crate.
 //!
 //! ```compile_fail
 //! #[pykka::actor]
@@ -90,6 +97,7 @@
 
 mod args;
 mod ast;
+mod attr;
 mod check;
 mod codegen;
 mod ctxt;
@@ -100,13 +108,14 @@ use proc_macro::TokenStream;
 
 use crate::ast::Kind;
 
-/// Generates the typed proxy and message enums of an actor; see the [crate docs](crate).
+/// (`#[actor]` is implemented in the `pykka-macros` crate; use it as `pykka::actor`.)
 #[proc_macro_attribute]
 pub fn actor(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::expand(Kind::Actor, args.into(), input.into()).into()
 }
 
-/// Makes a type reachable through nested proxies; see the [crate docs](crate).
+/// (`#[traversable]` is implemented in the `pykka-macros` crate; use it as
+/// `pykka::traversable`.)
 #[proc_macro_attribute]
 pub fn traversable(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::expand(Kind::Traversable, args.into(), input.into()).into()

@@ -48,9 +48,26 @@ pub(crate) fn call(ty: &Ident) -> Ident {
     format_ident!("{}Call", unraw(ty), span = ty.span())
 }
 
-/// The variant of a method: `add_one` becomes `AddOne`.
+/// The variant of a method: `add_one` becomes `AddOne`. Only for names that
+/// [`variant_error`] accepts (the checks drop the others).
 pub(crate) fn method_variant(method: &Ident) -> Ident {
-    Ident::new(&upper_camel(method), method.span())
+    let camel = upper_camel(method);
+    assert!(
+        variant_error(&camel).is_none(),
+        "checked: `{method}` has a variant name"
+    );
+    Ident::new(&camel, method.span())
+}
+
+/// Why `camel` (a method's name in UpperCamel case) cannot name an enum variant, if it cannot:
+/// empty (`__`), starting with a digit (`_1`), or the keyword `Self` (`self_`).
+pub(crate) fn variant_error(camel: &str) -> Option<&'static str> {
+    match camel.chars().next() {
+        None => Some("this name is made only of underscores"),
+        Some(c) if c.is_ascii_digit() => Some("this name starts with a digit after its underscores"),
+        Some(_) if camel == "Self" => Some("for this name that is the keyword `Self`"),
+        Some(_) => None,
+    }
 }
 
 /// The variants of a field: `total` becomes `GetTotal` and `SetTotal`.
@@ -80,5 +97,15 @@ mod tests {
         assert_eq!(upper_camel(&id("already_Camel_case")), "AlreadyCamelCase");
         assert_eq!(proxy(&id("r#Match")).to_string(), "MatchProxy");
         assert_eq!(setter(&id("r#type")).to_string(), "set_type");
+    }
+
+    #[test]
+    fn names_that_give_no_variant() {
+        let id = |s: &str| syn::parse_str::<Ident>(s).unwrap();
+        assert!(variant_error(&upper_camel(&id("__"))).is_some());
+        assert!(variant_error(&upper_camel(&id("_1"))).is_some());
+        assert!(variant_error(&upper_camel(&id("self_"))).is_some());
+        assert!(variant_error(&upper_camel(&id("_x"))).is_none());
+        assert_eq!(upper_camel(&id("addOne")), upper_camel(&id("add_one")));
     }
 }

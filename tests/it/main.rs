@@ -11,6 +11,7 @@ mod calls;
 mod debug;
 mod future;
 mod logging;
+mod macros;
 mod proxy;
 mod races;
 mod registry;

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Method, Receiver};
-use crate::codegen::{Shape, deferred, docs, phantom_arm, phantom_variant, user_predicates};
+use crate::codegen::{Shape, deferred, docs, local, phantom_arm, phantom_variant, user_predicates};
 use crate::names;
 
 /// `{T}Message`: one `Get`/`Set` variant pair per `pub` field that is not traversable, plus
@@ -23,20 +23,25 @@ pub(crate) fn field_enum(
     let mut arms = Vec::new();
     let mut labels = Vec::new();
     let mut debug_arms = Vec::new();
+    let target = local("__pykka_target");
     for f in fields {
-        let (get, set) = names::field_variants(&f.ident);
+        let (get, set) = names::field_variants(&f.accessor());
         let name = &f.ident;
         let ty = f.ty;
         let label = names::unraw(name);
+        let forwarded = &f.forwarded;
+        let cfgs = crate::attr::cfgs(&f.forwarded);
         let get_doc = format!("Reads the field `{label}` (Pykka's `ProxyGetAttr`).");
         let set_doc = format!("Writes the field `{label}` (Pykka's `ProxySetAttr`).");
         variants.push(quote! {
             #[doc = #get_doc]
+            #(#forwarded)*
             #get {
                 /// Where the field's value goes.
                 reply: ::pykka::Reply<#ty>,
             },
             #[doc = #set_doc]
+            #(#forwarded)*
             #set {
                 /// The new value.
                 value: #ty,
@@ -44,14 +49,14 @@ pub(crate) fn field_enum(
                 reply: ::pykka::Reply<()>,
             },
         });
-        let clone = quote_spanned!(ty.span()=> <#ty as ::core::clone::Clone>::clone(&__pykka_target.#name));
+        let clone = quote_spanned!(ty.span()=> <#ty as ::core::clone::Clone>::clone(&#target.#name));
         arms.push(quote! {
-            Self::#get { reply } => reply.run(|| #clone),
-            Self::#set { value, reply } => reply.run(|| __pykka_target.#name = value),
+            #(#cfgs)* Self::#get { reply } => reply.run(|| #clone),
+            #(#cfgs)* Self::#set { value, reply } => reply.run(|| #target.#name = value),
         });
-        labels.push(quote!(Self::#get { .. } | Self::#set { .. } => #label,));
+        labels.push(quote!(#(#cfgs)* Self::#get { .. } | Self::#set { .. } => #label,));
         let (get_s, set_s) = (get.to_string(), set.to_string());
-        debug_arms.push(quote!(Self::#get { .. } => #get_s, Self::#set { .. } => #set_s,));
+        debug_arms.push(quote!(#(#cfgs)* Self::#get { .. } => #get_s, #(#cfgs)* Self::#set { .. } => #set_s,));
     }
     let doc = format!(
         "The messages that read and write the fields of [`{ident}`] or call its methods; \
@@ -85,9 +90,10 @@ pub(crate) fn field_enum(
             #deferred <#self_ty as ::pykka::__private::HasMethods>::Call: ::pykka::Dispatch<#self_ty>,
             #deferred #message #ty_generics: ::core::marker::Send,
         {
-            fn dispatch(self, __pykka_target: &mut #self_ty) {
+            #[allow(deprecated, reason = "generated: a deprecated field is still read and written for the proxy")]
+            fn dispatch(self, #target: &mut #self_ty) {
                 match self {
-                    Self::Call(call) => ::pykka::Dispatch::dispatch(call, __pykka_target),
+                    Self::Call(call) => ::pykka::Dispatch::dispatch(call, #target),
                     #(#arms)*
                     #phantom_arm_
                 }
@@ -125,16 +131,19 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
     let mut arms = Vec::new();
     let mut labels = Vec::new();
     let mut debug_arms = Vec::new();
+    let target_local = local("__pykka_target");
     for m in methods {
-        let variant = names::method_variant(&m.ident);
+        let variant = names::method_variant(&m.proxy_name());
         let name = &m.ident;
-        let label = names::unraw(name);
+        let label = names::unraw(&m.proxy_name());
         let output = output_ty(m);
+        let forwarded = &m.forwarded;
+        let cfgs = crate::attr::cfgs(&m.forwarded);
         let method_docs = docs(&m.docs);
         let call_doc = format!("Calls [`{ident}::{label}`].");
         let arg_fields = m.call_args().map(|a| {
             let id = a.ident.as_ref().expect("checked");
-            let ty = a.ty;
+            let ty = &a.ty;
             let d = format!("The argument `{}`.", names::unraw(id));
             quote!(#[doc = #d] #id: #ty,)
         });
@@ -142,6 +151,7 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
             #[doc = #call_doc]
             #[doc = ""]
             #method_docs
+            #(#forwarded)*
             #variant {
                 #(#arg_fields)*
                 /// Where the method's result goes.
@@ -158,16 +168,18 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
             }
         });
         let target = match m.receiver {
-            Receiver::Mut => quote!(__pykka_target),
-            _ => quote!(&*__pykka_target),
+            Receiver::Mut => quote!(#target_local),
+            _ => quote!(&*#target_local),
         };
         let invoke = quote_spanned!(name.span()=> <#self_ty>::#name(#target, #(#call_args),*));
         arms.push(quote! {
-            Self::#variant { #(#bindings,)* reply } => reply.run(|| #invoke),
+            #(#cfgs)* Self::#variant { #(#bindings,)* reply } => reply.run(|| #invoke),
         });
-        labels.push(quote!(Self::#variant { .. } => #label,));
+        labels.push(quote!(#(#cfgs)* Self::#variant { .. } => #label,));
         let variant_s = variant.to_string();
-        debug_arms.push(quote!(Self::#variant { .. } => #variant_s,));
+        debug_arms.push(quote! {
+            #(#cfgs)* Self::#variant { .. } => ::core::write!(f, "{}::{}", ::core::stringify!(#call), #variant_s),
+        });
     }
     let doc = format!(
         "The method calls of [`{ident}`], one variant per proxied method (Pykka's `ProxyCall`); \
@@ -181,19 +193,13 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
     let vis = quote!(pub);
     let deferred = deferred();
     let user_predicates = user_predicates(&shape.generics);
-    // Without a variant the match is the whole body: code after it would be unreachable.
-    let debug_body = if debug_arms.is_empty() {
-        quote! {
-            let _ = f;
-            match *self { #phantom_arm_ }
-        }
-    } else {
-        quote! {
-            let variant: &'static str = match *self {
-                #(#debug_arms)*
-                #phantom_arm_
-            };
-            ::core::write!(f, "{}::{}", ::core::stringify!(#call), variant)
+    // Each arm writes, so that nothing follows the match (with every variant configured out,
+    // the match is empty and code after it would be unreachable).
+    let debug_body = quote! {
+        let _ = &f;
+        match *self {
+            #(#debug_arms)*
+            #phantom_arm_
         }
     };
     quote! {
@@ -217,7 +223,8 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
             #deferred #call #ty_generics: ::core::marker::Send,
         {
             #[allow(clippy::unit_arg, reason = "generated: the method may return `()`")]
-            fn dispatch(self, __pykka_target: &mut #self_ty) {
+            #[allow(deprecated, reason = "generated: a deprecated method is still callable through the proxy")]
+            fn dispatch(self, #target_local: &mut #self_ty) {
                 match self {
                     #(#arms)*
                     #phantom_arm_
@@ -243,7 +250,7 @@ pub(crate) fn call_enum(shape: &Shape, ident: &syn::Ident, methods: &[&Method<'_
 
 /// The method's return type, `()` if none.
 pub(crate) fn output_ty(m: &Method<'_>) -> TokenStream {
-    match m.output {
+    match &m.output {
         Some(ty) => quote!(#ty),
         None => quote!(()),
     }

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Field, Method};
 use crate::codegen::message::output_ty;
-use crate::codegen::{Shape, deferred, docs};
+use crate::codegen::{Shape, deferred, docs, local};
 use crate::names;
 
 /// The two proxy structs of a type, with `Clone`, `PartialEq`, `Eq`, `Hash`, `Debug` and
@@ -38,7 +38,9 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
         out.extend(quote! {
             #[doc = #doc]
             #vis struct #name #impl_generics #where_clause {
-                base: ::pykka::__private::ProxyBase<#root, #self_ty>,
+                // Crate-visible: the `#[actor]` impl block may be in another module than the
+                // struct (`impl audio::Mixer`), and its proxy methods use the base.
+                pub(crate) base: ::pykka::__private::ProxyBase<#root, #self_ty>,
             }
 
             #[automatically_derived]
@@ -122,22 +124,25 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let mut ask = Vec::new();
     let mut tell = Vec::new();
+    let (reply, future) = (local("__pykka_reply"), local("__pykka_future"));
     for f in fields {
-        let name = &f.ident;
+        let name = &f.accessor();
         let ty = f.ty;
         let field_vis = f.vis;
         let setter = names::setter(name);
         let (get, set) = names::field_variants(name);
         let field_docs = docs(&f.docs);
-        let label = names::unraw(name);
+        let forwarded = &f.forwarded;
+        let deprecated = &f.deprecated;
+        let label = names::unraw(&f.ident);
         let set_doc = format!("Writes the field `{label}` on the actor's thread, in message order.");
         let get_doc = format!("Reads the field `{label}`: a future of a clone of its value.");
         // The messages are spanned at the struct's name, like the `Call` variant of the field
         // enum: if the struct lacks its `#[actor]` impl block, rustc then reports the missing
         // `HasMethods` once, there, instead of once per getter and setter.
         let (get, set) = (respan(&get, ident.span()), respan(&set, ident.span()));
-        let get_message = quote_spanned!(ident.span()=> #message::#get { reply: __pykka_reply });
-        let set_message = quote_spanned!(ident.span()=> #message::#set { value, reply: __pykka_reply });
+        let get_message = quote_spanned!(ident.span()=> #message::#get { reply: #reply });
+        let set_message = quote_spanned!(ident.span()=> #message::#set { value, reply: #reply });
         let tell_message = quote_spanned!(ident.span()=> #message::#set { value, reply: ::pykka::Reply::tell() });
         let sends = sends(
             name.span(),
@@ -152,17 +157,21 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             #[doc = #get_doc]
             #[doc = ""]
             #field_docs
+            #(#forwarded)*
+            #(#deprecated)*
             #field_vis fn #name(&self) -> ::pykka::Future<#ty> #sends {
-                let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask_fn(|| #label, #send_get, __pykka_future)
+                let (#reply, #future) = self.base.reply();
+                self.base.ask_fn(|| #label, #send_get, #future)
             }
 
             #[doc = #set_doc]
             ///
             /// The future is set once the value is written, so a read sent after it sees it.
+            #(#forwarded)*
+            #(#deprecated)*
             #field_vis fn #setter(&self, value: #ty) -> ::pykka::Future<()> #sends {
-                let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask_fn(|| #label, #send_set, __pykka_future)
+                let (#reply, #future) = self.base.reply();
+                self.base.ask_fn(|| #label, #send_set, #future)
             }
         });
         tell.push(quote_spanned! {name.span()=>
@@ -171,6 +180,8 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
             /// # Errors
             ///
             /// [`Error::ActorDead`](::pykka::Error::ActorDead) if the actor has stopped.
+            #(#forwarded)*
+            #(#deprecated)*
             #field_vis fn #setter(&self, value: #ty) -> ::pykka::Result<()> #sends {
                 self.base.send_fn(|| #label, #send_tell)
             }
@@ -180,7 +191,8 @@ pub(crate) fn field_methods(shape: &Shape, ident: &syn::Ident, fields: &[&Field<
     // arguments: say so at the field's type (otherwise the accessors would just be missing).
     let asserts = fields.iter().map(|f| {
         let ty = f.ty;
-        quote_spanned!(ty.span()=> ::pykka::__private::assert_send_arg::<#ty>();)
+        let cfgs = crate::attr::cfgs(&f.forwarded);
+        quote_spanned!(ty.span()=> #(#cfgs)* ::pykka::__private::assert_send_arg::<#ty>();)
     });
     let (own_impl_generics, _, own_where_clause) = shape.generics.split_for_impl();
     quote! {
@@ -217,23 +229,27 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
     let mut ask = Vec::new();
     let mut tell = Vec::new();
     let mut asserts = Vec::new();
+    let (reply, future) = (local("__pykka_reply"), local("__pykka_future"));
     for m in methods {
-        let name = &m.ident;
+        let name = &m.proxy_name();
         let vis = m.vis;
         let variant = names::method_variant(name);
         let output = output_ty(m);
         let method_docs = docs(&m.docs);
+        let forwarded = &m.forwarded;
+        let deprecated = &m.deprecated;
+        let cfgs = crate::attr::cfgs(&m.forwarded);
         let params: Vec<TokenStream> = m
             .call_args()
             .map(|a| {
                 let id = a.ident.as_ref().expect("checked");
-                let ty = a.ty;
+                let ty = &a.ty;
                 quote!(#id: #ty)
             })
             .collect();
         let ids: Vec<_> = m.call_args().map(|a| a.ident.as_ref().expect("checked")).collect();
         let label = names::unraw(name);
-        let send_ask = dispatch_on(shape, &quote!(#call::#variant { #(#ids,)* reply: __pykka_reply }));
+        let send_ask = dispatch_on(shape, &quote!(#call::#variant { #(#ids,)* reply: #reply }));
         let send_tell = dispatch_on(
             shape,
             &quote!(#call::#variant { #(#ids,)* reply: ::pykka::Reply::tell() }),
@@ -247,25 +263,29 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         );
         ask.push(quote_spanned! {name.span()=>
             #method_docs
+            #(#forwarded)*
+            #(#deprecated)*
             #[allow(clippy::too_many_arguments, reason = "generated: mirrors the method")]
             #vis fn #name(&self, #(#params),*) -> ::pykka::Future<#output> #sends {
-                let (__pykka_reply, __pykka_future) = self.base.reply();
-                self.base.ask_fn(|| #label, #send_ask, __pykka_future)
+                let (#reply, #future) = self.base.reply();
+                self.base.ask_fn(|| #label, #send_ask, #future)
             }
         });
         tell.push(quote_spanned! {name.span()=>
             #[doc = #defer_doc]
+            #(#forwarded)*
+            #(#deprecated)*
             #[allow(clippy::too_many_arguments, reason = "generated: mirrors the method")]
             #vis fn #name(&self, #(#params),*) -> ::pykka::Result<()> #sends {
                 self.base.send_fn(|| #label, #send_tell)
             }
         });
         for a in m.call_args() {
-            let ty = a.ty;
-            asserts.push(quote_spanned!(ty.span()=> ::pykka::__private::assert_send_arg::<#ty>();));
+            let ty = &a.ty;
+            asserts.push(quote_spanned!(ty.span()=> #(#cfgs)* ::pykka::__private::assert_send_arg::<#ty>();));
         }
-        if let Some(ty) = m.output {
-            asserts.push(quote_spanned!(ty.span()=> ::pykka::__private::assert_send_arg::<#ty>();));
+        if let Some(ty) = &m.output {
+            asserts.push(quote_spanned!(ty.span()=> #(#cfgs)* ::pykka::__private::assert_send_arg::<#ty>();));
         }
     }
     let self_ty = &shape.self_ty;
@@ -300,8 +320,9 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
 /// word-sized argument fits the two words an inbox slot carries in place.
 fn dispatch_on(shape: &Shape, message: &TokenStream) -> TokenStream {
     let self_ty = &shape.self_ty;
+    let target = local("__pykka_target");
     quote! {
-        move |__pykka_target: &mut #self_ty| ::pykka::Dispatch::<#self_ty>::dispatch(#message, __pykka_target)
+        move |#target: &mut #self_ty| ::pykka::Dispatch::<#self_ty>::dispatch(#message, #target)
     }
 }
 
@@ -322,4 +343,93 @@ fn sends(span: proc_macro2::Span, types: &[TokenStream]) -> TokenStream {
 /// `ident` with another span.
 fn respan(ident: &syn::Ident, span: proc_macro2::Span) -> syn::Ident {
     syn::Ident::new(&ident.to_string(), span)
+}
+
+/// The names of a struct's field accessors, as hidden constants on the struct, for
+/// [`accessor_collisions`]: the struct's and the impl block's expansions cannot see each
+/// other, so the impl's methods are compared with the fields' accessors at compile time.
+/// Fields under `#[cfg]` are left out (their accessors may not exist).
+pub(crate) fn accessor_names(shape: &Shape, ident: &syn::Ident, fields: &[&Field<'_>]) -> TokenStream {
+    let listed = || fields.iter().filter(|f| crate::attr::cfgs(&f.forwarded).is_empty());
+    let getters: Vec<String> = listed().map(|f| names::unraw(&f.accessor())).collect();
+    let setters: Vec<String> = listed()
+        .filter(|f| f.traversable.is_empty())
+        .map(|f| names::unraw(&names::setter(&f.accessor())))
+        .collect();
+    let (impl_generics, ty_generics, where_clause) = shape.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            /// The getters the proxy has for this struct's fields.
+            #[doc(hidden)]
+            pub const __PYKKA_GETTERS: &'static [&'static str] = &[#(#getters),*];
+            /// The setters the proxy has for this struct's fields.
+            #[doc(hidden)]
+            pub const __PYKKA_SETTERS: &'static [&'static str] = &[#(#setters),*];
+        }
+    }
+}
+
+/// A compile-time check that no proxied method of the impl block has the name of a field
+/// accessor the struct's expansion generated: rustc reports the duplicate definition
+/// (E0592) at both, and this says that one of them was generated and how to resolve it.
+/// Generic types are left to E0592 (a constant cannot name their parameters).
+pub(crate) fn accessor_collisions(shape: &Shape, methods: &[&Method<'_>]) -> TokenStream {
+    if !shape.generics.params.is_empty() || methods.is_empty() {
+        return TokenStream::new();
+    }
+    let self_ty = &shape.self_ty;
+    let what = shape.kind.attr();
+    let checks = methods.iter().map(|m| {
+        let name = m.proxy_name();
+        let text = names::unraw(&name);
+        let cfgs = crate::attr::cfgs(&m.forwarded);
+        let getter = format!(
+            "the proxy method `{text}` collides with the getter `#[{what}]` generates for the `pub` field of the same name (see the duplicate definition error); rename the method or give it another proxy name with `#[proxy(rename = \"...\")]`, or rename or skip the field's accessors with `#[proxy(rename = \"...\")]` or `#[proxy(skip)]` on the field"
+        );
+        let setter = format!(
+            "the proxy method `{text}` collides with the setter `#[{what}]` generates for a `pub` field (see the duplicate definition error); rename the method or give it another proxy name with `#[proxy(rename = \"...\")]`, or rename or skip the field's accessors with `#[proxy(rename = \"...\")]` or `#[proxy(skip)]` on the field"
+        );
+        quote_spanned! {name.span()=>
+            #(#cfgs)*
+            if __pykka_contains(<#self_ty>::__PYKKA_GETTERS, #text) {
+                ::core::panic!(#getter);
+            }
+            #(#cfgs)*
+            if __pykka_contains(<#self_ty>::__PYKKA_SETTERS, #text) {
+                ::core::panic!(#setter);
+            }
+        }
+    });
+    quote! {
+        const _: () = {
+            // Empty lists for a type whose struct lacks its attribute (inherent constants win
+            // over this trait's), so that mistake is reported once, by `assert_proxy_struct`.
+            #[allow(dead_code, reason = "generated: a fallback")]
+            trait __PykkaNoAccessors {
+                const __PYKKA_GETTERS: &'static [&'static str] = &[];
+                const __PYKKA_SETTERS: &'static [&'static str] = &[];
+            }
+            impl<T: ?::core::marker::Sized> __PykkaNoAccessors for T {}
+
+            const fn __pykka_contains(names: &[&str], name: &str) -> bool {
+                let mut i = 0;
+                while i < names.len() {
+                    let (a, b) = (names[i].as_bytes(), name.as_bytes());
+                    if a.len() == b.len() {
+                        let mut j = 0;
+                        while j < a.len() && a[j] == b[j] {
+                            j += 1;
+                        }
+                        if j == a.len() {
+                            return true;
+                        }
+                    }
+                    i += 1;
+                }
+                false
+            }
+            #(#checks)*
+        };
+    }
 }

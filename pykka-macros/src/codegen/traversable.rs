@@ -19,11 +19,14 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
     let generics = shape.proxy_generics();
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let accessors = fields.iter().map(|f| {
-        let name = &f.ident;
+        let field = &f.ident;
+        let name = &f.accessor();
         let field_vis = f.vis;
         let ty = f.ty;
-        let label = names::unraw(name);
+        let label = names::unraw(field);
         let field_docs = docs(&f.docs);
+        let forwarded = &f.forwarded;
+        let deprecated = &f.deprecated;
         let doc = format!(
             "Returns a proxy to the traversable field `{label}`: its methods and fields run on the actor's thread."
         );
@@ -32,12 +35,15 @@ pub(crate) fn field_accessors(shape: &Shape, ident: &syn::Ident, fields: &[&Fiel
         // `#[traversable]` is reported there, once.
         let output = quote_spanned!(ty.span()=> #traversable::Proxy<#root>);
         let body = quote_spanned! {ty.span()=>
-            #traversable::proxy_from(self.base.nested(#label, |t: &mut #self_ty| &mut t.#name))
+            #traversable::proxy_from(self.base.nested(#label, |t: &mut #self_ty| &mut t.#field))
         };
         quote! {
             #[doc = #doc]
             #[doc = ""]
             #field_docs
+            #(#forwarded)*
+            #(#deprecated)*
+            #[allow(deprecated, reason = "generated: the proxy reaches a deprecated field")]
             #field_vis fn #name(&self) -> #output {
                 #body
             }
