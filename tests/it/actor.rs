@@ -110,7 +110,7 @@ impl Actor for Probe {
 /// Waits (bounded) until the actor has fully stopped.
 fn join(actor: &pykka::ActorRef<Probe>) {
     let actor = actor.clone();
-    within("ActorRef::join", move || actor.join());
+    within("ActorRef::join", move || actor.join()).unwrap();
 }
 
 // --- Identity and construction (B001-B006) ---------------------------------------------------

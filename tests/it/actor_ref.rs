@@ -361,7 +361,7 @@ fn blocking_ask_from_the_actors_own_thread_is_a_deadlock_error() {
         "{reply:?}"
     );
     let joined = actor.clone();
-    within("join after a self-stop", move || joined.join());
+    within("join after a self-stop", move || joined.join()).unwrap();
     assert!(!actor.is_alive());
 }
 
@@ -378,7 +378,7 @@ fn blocking_stop_from_the_actors_own_thread_queues_the_stop() {
         Ok(Answer::Stop(true))
     );
     let joined = actor.clone();
-    within("join after a self-stop", move || joined.join());
+    within("join after a self-stop", move || joined.join()).unwrap();
     assert!(!actor.is_alive());
 }
 

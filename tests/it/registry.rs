@@ -400,6 +400,6 @@ fn stop_all_from_an_actor_of_the_registry_returns() {
     assert_eq!(janitor.ask_timeout((), DEFAULT_TIMEOUT), Ok(vec![true, true]));
     assert!(!counter.is_alive());
     let joined = janitor.clone();
-    within("join the janitor", move || joined.join());
+    within("join the janitor", move || joined.join()).unwrap();
     assert!(registry.is_empty());
 }

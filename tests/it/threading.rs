@@ -85,7 +85,7 @@ fn b139_each_actor_has_exactly_one_thread_of_its_own() {
     assert_eq!(registry.stop_all(), vec![true; 3]);
     for actor in &actors {
         let actor = actor.clone();
-        within("join", move || actor.join());
+        within("join", move || actor.join()).unwrap();
     }
     if let Some(threads) = threads_named("OneThreadEach-") {
         assert!(threads.is_empty(), "{threads:?}");
