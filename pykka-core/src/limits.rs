@@ -110,7 +110,10 @@ fn default_max() -> usize {
 /// The number of actor threads that fit under a cap of `max_map_count` maps when the process
 /// already has `maps_now`.
 pub(crate) fn ceiling(max_map_count: usize, maps_now: usize) -> usize {
-    max_map_count.saturating_sub(maps_now).saturating_sub(margin(max_map_count)) / MAPS_PER_THREAD
+    max_map_count
+        .saturating_sub(maps_now)
+        .saturating_sub(margin(max_map_count))
+        / MAPS_PER_THREAD
 }
 
 /// One actor thread counted against the ceiling; dropping it gives the place back.

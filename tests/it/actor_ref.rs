@@ -501,11 +501,20 @@ fn bounded_inbox_messages_queued_at_stop_fail_with_actor_dead() {
 
 #[derive(Debug)]
 enum Cramp {
-    Hold { entered: Latch, release: Latch },
+    Hold {
+        entered: Latch,
+        release: Latch,
+    },
     /// Holds, then calls `Context::stop_all`.
-    ThenStopAll { entered: Latch, release: Latch },
+    ThenStopAll {
+        entered: Latch,
+        release: Latch,
+    },
     /// Holds, then asks itself to stop through `stop_future`.
-    ThenStopFuture { entered: Latch, release: Latch },
+    ThenStopFuture {
+        entered: Latch,
+        release: Latch,
+    },
     Echo(u32),
 }
 

@@ -479,8 +479,13 @@ fn returns_only_after_the_hook<T: Send + 'static>(
         "the wait returned while the actor was still inside {hook}"
     );
     release.open();
-    let value = rx.recv_timeout(DEFAULT_TIMEOUT).expect("the wait returns once the hook has");
-    assert_eq!(events.snapshot(), [format!("{hook} returned"), "wait returned".to_owned()]);
+    let value = rx
+        .recv_timeout(DEFAULT_TIMEOUT)
+        .expect("the wait returns once the hook has");
+    assert_eq!(
+        events.snapshot(),
+        [format!("{hook} returned"), "wait returned".to_owned()]
+    );
     value
 }
 
@@ -617,7 +622,9 @@ fn stop_all_timeout_gives_up_on_an_actor_stuck_in_on_stop() {
     let registry = ActorRegistry::new();
     let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
     let waiting = registry.clone();
-    let result = within("stop_all_timeout", move || waiting.stop_all_timeout(Duration::from_millis(50)));
+    let result = within("stop_all_timeout", move || {
+        waiting.stop_all_timeout(Duration::from_millis(50))
+    });
     let err = result.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.actor(), Some(actor.id()));
@@ -633,7 +640,10 @@ fn stop_all_timeout_gives_up_on_an_actor_already_stuck_in_on_failure() {
     actor.tell("boom").unwrap();
     in_hook.wait();
     let waiting = registry.clone();
-    let err = within("stop_all_timeout", move || waiting.stop_all_timeout(Duration::from_millis(50))).unwrap_err();
+    let err = within("stop_all_timeout", move || {
+        waiting.stop_all_timeout(Duration::from_millis(50))
+    })
+    .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.actor(), Some(actor.id()));
     release.open();
