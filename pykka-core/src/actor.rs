@@ -405,7 +405,8 @@ impl<A: Actor> Context<A> {
     /// Python Pykka's reaction to a `BaseException` (such as `SystemExit`) in a handler.
     ///
     /// This actor stops normally (queued messages first, then `on_stop`); every other actor in
-    /// its registry is asked to stop, last started first, without waiting. Logged at DEBUG as
+    /// its registry is asked to stop, last started first, without waiting (not even for room in
+    /// a full bounded inbox, this actor's own included). Logged at DEBUG as
     /// `Stopping all actors`.
     ///
     /// # Examples
