@@ -123,7 +123,7 @@ fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
     let stops: Vec<Future<bool>> = actors.iter().map(ActorRef::stop_future).collect();
     for (actor, stop) in actors.iter().zip(stops) {
         assert!(matches!(stop.wait(), Ok(true)), "{actor} did not stop cleanly");
-        actor.join();
+        actor.join().expect("joined from outside the actor");
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::actor_id::{ActorId, short_type_name};
 use crate::actor_ref::ActorRef;
+use crate::error::Result;
 use crate::registry::ActorRegistry;
 use crate::threading;
 
@@ -66,6 +67,31 @@ pub trait Actor: Sized + 'static {
     /// With a bounded inbox, [`tell`](ActorRef::tell) waits for room, and a timed ask also
     /// bounds that wait.
     const INBOX_CAPACITY: Option<usize> = None;
+
+    /// The stack size of the actor's thread in bytes, or `None` (the default) for Rust's
+    /// default (2 MiB, or the `RUST_MIN_STACK` environment variable).
+    ///
+    /// An actor with deep recursion may need more; many small actors may use less (the stack
+    /// is reserved address space, mostly never touched, so this rarely matters for memory).
+    /// A size the operating system refuses makes the start fail: see
+    /// [`try_start`](Actor::try_start).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::Actor;
+    ///
+    /// struct Parser;
+    /// impl Actor for Parser {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     const STACK_SIZE: Option<usize> = Some(16 * 1024 * 1024);
+    /// }
+    ///
+    /// let parser = Parser.start();
+    /// parser.stop();
+    /// ```
+    const STACK_SIZE: Option<usize> = None;
 
     /// Whether [`ActorRegistry::join_all`] may return while this actor still runs (Pykka's
     /// `use_daemon_thread`). Defaults to false.
@@ -128,8 +154,43 @@ pub trait Actor: Sized + 'static {
     ///
     /// # Panics
     ///
-    /// If the operating system cannot create a thread.
+    /// If the actor cannot start, with the message of the [`Error::StartFailed`](crate::Error::StartFailed) that
+    /// [`try_start`](Actor::try_start) would return.
     fn start(self) -> ActorRef<Self>
+    where
+        Self: Send,
+    {
+        started(self.try_start())
+    }
+
+    /// Like [`start`](Actor::start), but returns an error instead of panicking when the actor
+    /// cannot start.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed) if the process already has as many actor threads as it may
+    /// ([`max_actor_threads`](crate::max_actor_threads)) or the operating system refuses a
+    /// thread (too many threads, no memory for the [stack](Actor::STACK_SIZE)). Nothing is left
+    /// behind: the actor is not registered and no hook ran.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, ActorRegistry, Error};
+    ///
+    /// struct Huge;
+    /// impl Actor for Huge {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     const STACK_SIZE: Option<usize> = Some(1 << 60); // more than any machine has
+    /// }
+    ///
+    /// let registry = ActorRegistry::new();
+    /// let err = Huge.try_start_in(&registry).unwrap_err();
+    /// assert!(matches!(err, Error::StartFailed { .. }));
+    /// assert!(registry.is_empty());
+    /// ```
+    fn try_start(self) -> Result<ActorRef<Self>>
     where
         Self: Send,
     {
@@ -140,8 +201,20 @@ pub trait Actor: Sized + 'static {
     ///
     /// # Panics
     ///
-    /// If the operating system cannot create a thread.
+    /// If the actor cannot start; see [`try_start`](Actor::try_start).
     fn start_in(self, registry: &ActorRegistry) -> ActorRef<Self>
+    where
+        Self: Send,
+    {
+        started(self.try_start_in(registry))
+    }
+
+    /// Like [`try_start`](Actor::try_start), but registers the actor in `registry`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed), as [`try_start`](Actor::try_start).
+    fn try_start_in(self, registry: &ActorRegistry) -> Result<ActorRef<Self>>
     where
         Self: Send,
     {
@@ -156,7 +229,7 @@ pub trait Actor: Sized + 'static {
     ///
     /// # Panics
     ///
-    /// If the operating system cannot create a thread.
+    /// If the actor cannot start; see [`try_start`](Actor::try_start).
     ///
     /// # Examples
     ///
@@ -182,6 +255,19 @@ pub trait Actor: Sized + 'static {
     where
         F: FnOnce() -> Self + Send + 'static,
     {
+        started(Self::try_start_with(factory))
+    }
+
+    /// Like [`start_with`](Actor::start_with), but returns an error instead of panicking when
+    /// the actor cannot start; `factory` is then dropped without being called.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed), as [`try_start`](Actor::try_start).
+    fn try_start_with<F>(factory: F) -> Result<ActorRef<Self>>
+    where
+        F: FnOnce() -> Self + Send + 'static,
+    {
         threading::spawn(ActorRegistry::global(), factory)
     }
 
@@ -189,13 +275,32 @@ pub trait Actor: Sized + 'static {
     ///
     /// # Panics
     ///
-    /// If the operating system cannot create a thread.
+    /// If the actor cannot start; see [`try_start`](Actor::try_start).
     fn start_with_in<F>(registry: &ActorRegistry, factory: F) -> ActorRef<Self>
+    where
+        F: FnOnce() -> Self + Send + 'static,
+    {
+        started(Self::try_start_with_in(registry, factory))
+    }
+
+    /// Like [`try_start_with`](Actor::try_start_with), but registers the actor in `registry`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed), as [`try_start`](Actor::try_start).
+    fn try_start_with_in<F>(registry: &ActorRegistry, factory: F) -> Result<ActorRef<Self>>
     where
         F: FnOnce() -> Self + Send + 'static,
     {
         threading::spawn(registry, factory)
     }
+}
+
+/// Unwraps a start, panicking with the error's message: what `start` does where `try_start`
+/// returns the error.
+#[track_caller]
+fn started<A: Actor>(result: Result<ActorRef<A>>) -> ActorRef<A> {
+    result.unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Returns the short type name of `A`, computed once per type.
@@ -300,7 +405,8 @@ impl<A: Actor> Context<A> {
     /// Python Pykka's reaction to a `BaseException` (such as `SystemExit`) in a handler.
     ///
     /// This actor stops normally (queued messages first, then `on_stop`); every other actor in
-    /// its registry is asked to stop, last started first, without waiting. Logged at DEBUG as
+    /// its registry is asked to stop, last started first, without waiting (not even for room in
+    /// a full bounded inbox, this actor's own included). Logged at DEBUG as
     /// `Stopping all actors`.
     ///
     /// # Examples

@@ -4,7 +4,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::{JoinHandle, ThreadId};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use crate::actor::{Actor, Context};
@@ -17,6 +17,7 @@ use crate::future::{Future, Promise};
 use crate::inbox::{InboxSender, SendError};
 use crate::proxy::Dispatch;
 use crate::registry::ActorRegistry;
+use crate::threading::ActorThread;
 
 /// The state an actor shares with every reference to it.
 pub(crate) struct Cell<A: Actor> {
@@ -28,10 +29,30 @@ pub(crate) struct Cell<A: Actor> {
     pub(crate) self_stop: AtomicBool,
     pub(crate) registry: ActorRegistry,
     pub(crate) thread: OnceLock<ThreadId>,
-    pub(crate) join: Mutex<Option<JoinHandle<()>>>,
+    /// The actor's thread, until someone joins it.
+    pub(crate) join: Mutex<Option<ActorThread>>,
+    /// The stop requests: at most one stop envelope is ever queued; see [`Stops`].
+    pub(crate) stops: Mutex<Stops>,
     /// Resolved by the runtime once the actor has fully stopped.
     pub(crate) terminated: Future<()>,
     pub(crate) state: Arc<ActorState>,
+}
+
+/// The stop requests of one actor.
+///
+/// A stop never waits for room in a bounded inbox (whoever asks may be the actor itself, or
+/// may be unable to wait), so it is queued without taking a room token. To keep the inbox
+/// bounded anyway, only the first request queues a stop envelope; later ones, which the actor
+/// would reach only after that stop, wait in `waiters` and are answered when the actor has
+/// stopped. A bounded inbox therefore holds at most its capacity plus one stop.
+#[derive(Default)]
+pub(crate) struct Stops {
+    /// A stop envelope has been queued.
+    queued: bool,
+    /// The runtime has answered every stop: the actor has stopped, later requests answer false.
+    closed: bool,
+    /// Replies to stop requests made after the envelope was queued; answered `true` when dropped.
+    waiters: Vec<StopReply>,
 }
 
 /// A reference to a running actor: cheap to clone, `Send + Sync`, usable from any thread.
@@ -260,8 +281,13 @@ impl<A: Actor> ActorRef<A> {
     ///
     /// Messages queued before the stop are handled first; later ones are answered with
     /// [`Error::ActorDead`]. Returns true if the actor was alive or already stopping (after a
-    /// failure too), false if it had already stopped. Called from the actor's own thread it cannot wait for itself: it
-    /// queues the stop (like [`Context::stop`]) and returns true.
+    /// failure too), false if it had already stopped. Once it returns, the actor's thread has
+    /// finished ([`is_terminated`](Self::is_terminated) is true). Called from the actor's own
+    /// thread it cannot wait for itself: it queues the stop (like [`Context::stop`]) and returns
+    /// true.
+    ///
+    /// The stop request never waits for room in a bounded inbox: it is queued even into a full
+    /// one (see [`stop_future`](Self::stop_future)).
     ///
     /// # Examples
     ///
@@ -271,6 +297,7 @@ impl<A: Actor> ActorRef<A> {
     /// # impl Actor for Idle { type Message = (); type Reply = (); }
     /// let actor = Idle.start();
     /// assert!(actor.stop());
+    /// assert!(actor.is_terminated());
     /// assert!(!actor.stop()); // already dead
     /// ```
     pub fn stop(&self) -> bool {
@@ -279,70 +306,228 @@ impl<A: Actor> ActorRef<A> {
             return true;
         }
         let stopped = self.stop_future().wait().unwrap_or(false);
-        if stopped {
-            self.join_thread();
-        }
+        let _ = self.cell.terminated.get();
+        self.join_thread();
         stopped
     }
 
-    /// Like [`stop`](Self::stop), but waits at most `timeout` for the actor to stop.
+    /// Like [`stop`](Self::stop), but waits at most `timeout`, in all: for the actor to reach
+    /// the stop and for its thread to finish.
     ///
     /// # Errors
     ///
-    /// [`Error::Timeout`] if the actor did not stop in time (it still stops later).
+    /// [`Error::Timeout`] if the actor's thread had not finished in time (it still stops
+    /// later).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use pykka::{Actor, Context};
+    /// # use std::time::Duration;
+    /// # struct Idle;
+    /// # impl Actor for Idle { type Message = (); type Reply = (); }
+    /// let actor = Idle.start();
+    /// assert_eq!(actor.stop_timeout(Duration::from_secs(5)), Ok(true));
+    /// assert!(actor.is_terminated());
+    /// ```
     pub fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
         if self.on_own_thread() {
             self.request_self_stop();
             return Ok(true);
         }
-        let future = self.stop_future();
-        let stopped = future.get_timeout(timeout)?;
-        if stopped {
-            self.join_thread();
-        }
+        let deadline = Instant::now() + timeout;
+        let stopped = match self.stop_future().get_timeout(timeout) {
+            Ok(stopped) => stopped,
+            Err(Error::Timeout { actor, .. }) => return Err(Error::Timeout { actor, after: timeout }),
+            Err(_) => false,
+        };
+        self.join_until(deadline, timeout)?;
         Ok(stopped)
     }
 
     /// Asks the actor to stop and returns a future of [`stop`](Self::stop)'s answer, without
-    /// waiting.
+    /// waiting, not even for room in a bounded inbox.
+    ///
+    /// The first stop request is queued even into a full bounded inbox (one place beyond its
+    /// capacity); a request made while a stop is already queued queues nothing and is answered
+    /// with it, since the actor stops at the first one anyway.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use pykka::{Actor, Context};
+    /// # struct Idle;
+    /// # impl Actor for Idle { type Message = (); type Reply = (); }
+    /// let actor = Idle.start();
+    /// let first = actor.stop_future();
+    /// let second = actor.stop_future();
+    /// assert_eq!(first.get(), Ok(true));
+    /// assert_eq!(second.get(), Ok(true));
+    /// assert_eq!(actor.stop_future().get(), Ok(false)); // already stopped
+    /// ```
     pub fn stop_future(&self) -> Future<bool> {
+        let mut stops = lock(&self.cell.stops);
+        if stops.closed {
+            return Future::ready(false);
+        }
         let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
-        match self.cell.sender.send(Envelope::Stop(Some(StopReply::new(promise)))) {
+        let reply = StopReply::new(promise);
+        if stops.queued {
+            stops.waiters.push(reply);
+            return future;
+        }
+        stops.queued = true;
+        drop(stops);
+        match self.cell.sender.send_untokened(Envelope::Stop(Some(reply))) {
             Ok(()) => future,
             Err(_) => Future::ready(false),
         }
     }
 
-    /// Waits until the actor has stopped, whoever stopped it.
-    pub fn join(&self) {
+    /// Queues a stop without a reply slot, unless one is queued already. Like every stop, it
+    /// skips a bounded inbox's room check: the actor must never wait for room in its own inbox.
+    pub(crate) fn request_self_stop(&self) {
+        self.cell.self_stop.store(true, Ordering::Release);
+        let mut stops = lock(&self.cell.stops);
+        if stops.closed || stops.queued {
+            return;
+        }
+        stops.queued = true;
+        drop(stops);
+        let _ = self.cell.sender.send_untokened(Envelope::Stop(None));
+    }
+
+    /// Answers every stop request still waiting, and makes later ones answer false: the actor
+    /// has stopped and its inbox is closed. Called once, by the runtime.
+    pub(crate) fn close_stops(&self) {
+        let waiters = {
+            let mut stops = lock(&self.cell.stops);
+            stops.closed = true;
+            std::mem::take(&mut stops.waiters)
+        };
+        drop(waiters);
+    }
+
+    /// Waits until the actor has stopped, whoever stopped it, and its thread has finished.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Deadlock`] at once if called from the actor's own thread, which would wait for
+    /// itself forever.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, Context, Unhandled};
+    ///
+    /// struct OneShot;
+    /// impl Actor for OneShot {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, ctx: &Context<Self>, (): ()) -> Result<(), Unhandled> {
+    ///         ctx.stop(); // done after one message
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let actor = OneShot.start();
+    /// actor.tell(()).unwrap();
+    /// actor.join().unwrap();
+    /// assert!(actor.is_terminated());
+    /// ```
+    pub fn join(&self) -> Result<()> {
+        if self.on_own_thread() {
+            return Err(self.deadlock());
+        }
         let _ = self.cell.terminated.get();
         self.join_thread();
+        Ok(())
+    }
+
+    /// Like [`join`](Self::join), but waits at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] if the actor's thread had not finished in time,
+    /// [`Error::Deadlock`] at once if called from the actor's own thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use pykka::{Actor, Context};
+    /// # use std::time::Duration;
+    /// # struct Idle;
+    /// # impl Actor for Idle { type Message = (); type Reply = (); }
+    /// let actor = Idle.start();
+    /// let err = actor.join_timeout(Duration::from_millis(10)).unwrap_err();
+    /// assert!(err.is_timeout()); // nobody stopped it
+    /// actor.stop_future();
+    /// actor.join_timeout(Duration::from_secs(5)).unwrap();
+    /// ```
+    pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
+        if self.on_own_thread() {
+            return Err(self.deadlock());
+        }
+        self.join_until(Instant::now() + timeout, timeout)
+    }
+
+    /// Waits for the thread to finish until `deadline`; `after` is the timeout reported.
+    fn join_until(&self, deadline: Instant, after: Duration) -> Result<()> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if self.cell.terminated.get_timeout(left).is_err() && !self.cell.terminated.is_ready() {
+            return Err(Error::Timeout {
+                actor: Some(self.cell.id.clone()),
+                after,
+            });
+        }
+        self.join_thread();
+        Ok(())
+    }
+
+    /// Returns true once the actor's thread has finished: its hooks have run, its state has been
+    /// dropped and its inbox closed.
+    ///
+    /// [`is_alive`](Self::is_alive) goes false as soon as the actor starts stopping, while it
+    /// may still be inside [`on_stop`](crate::Actor::on_stop) or
+    /// [`on_failure`](crate::Actor::on_failure); this goes true only when all of that is over.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use pykka::{Actor, Context};
+    /// # struct Idle;
+    /// # impl Actor for Idle { type Message = (); type Reply = (); }
+    /// let actor = Idle.start();
+    /// assert!(actor.is_alive() && !actor.is_terminated());
+    /// actor.stop();
+    /// assert!(!actor.is_alive() && actor.is_terminated());
+    /// ```
+    pub fn is_terminated(&self) -> bool {
+        self.cell.terminated.is_ready()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn deadlock(&self) -> Error {
+        Error::Deadlock {
+            cycle: vec![self.cell.id.clone()],
+        }
     }
 
     fn join_thread(&self) {
-        let handle = self
-            .cell
-            .join
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(handle) = handle
-            && std::thread::current().id() != handle.thread().id()
-        {
-            let _ = handle.join();
+        let thread = lock(&self.cell.join).take();
+        if let Some(thread) = thread {
+            thread.join();
         }
     }
 
     pub(crate) fn on_own_thread(&self) -> bool {
         self.cell.thread.get() == Some(&std::thread::current().id())
     }
+}
 
-    /// Queues a stop without a reply slot. It skips a bounded inbox's room check: the actor
-    /// must never wait for room in its own inbox.
-    pub(crate) fn request_self_stop(&self) {
-        self.cell.self_stop.store(true, Ordering::Release);
-        let _ = self.cell.sender.send_untokened(Envelope::Stop(None));
-    }
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<A: Actor> Clone for ActorRef<A> {

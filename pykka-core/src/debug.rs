@@ -111,6 +111,11 @@ impl ActorState {
         CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
     }
 
+    /// Leaves the table without a thread: the actor's thread could not be started.
+    pub(crate) fn forget(&self) {
+        lock(table()).remove(&self.id);
+    }
+
     /// Leaves the table; the thread is about to end.
     pub(crate) fn detach(&self) {
         lock(table()).remove(&self.id);

@@ -75,6 +75,17 @@ pub enum Error {
         /// What went wrong.
         message: Arc<str>,
     },
+    /// The actor could not be started: the operating system refused a thread, or the process
+    /// already has as many actor threads as it may ([`max_actor_threads`](crate::max_actor_threads)).
+    ///
+    /// Nothing of the actor is left behind: it is not registered, and its reference (which the
+    /// caller never got) would say it is not alive.
+    StartFailed {
+        /// The actor that was to start.
+        actor: ActorId,
+        /// Why it could not start.
+        reason: Arc<str>,
+    },
 }
 
 impl Error {
@@ -95,7 +106,10 @@ impl Error {
     /// Returns the actor the error is about, if there is one.
     pub fn actor(&self) -> Option<&ActorId> {
         match self {
-            Error::ActorDead { actor } | Error::Unhandled { actor } | Error::Panicked { actor, .. } => Some(actor),
+            Error::ActorDead { actor }
+            | Error::Unhandled { actor }
+            | Error::Panicked { actor, .. }
+            | Error::StartFailed { actor, .. } => Some(actor),
             Error::Timeout { actor, .. } => actor.as_ref(),
             Error::Deadlock { cycle } => cycle.first(),
             Error::ValueTaken | Error::Custom { .. } => None,
@@ -141,6 +155,7 @@ impl fmt::Display for Error {
             }
             Error::ValueTaken => f.write_str("the future's value was already taken by `wait`"),
             Error::Custom { message } => f.write_str(message),
+            Error::StartFailed { actor, reason } => write!(f, "cannot start actor {actor}: {reason}"),
         }
     }
 }
@@ -163,6 +178,11 @@ impl fmt::Debug for Error {
             Error::Deadlock { cycle } => f.debug_struct("Deadlock").field("cycle", cycle).finish(),
             Error::ValueTaken => f.write_str("ValueTaken"),
             Error::Custom { message } => f.debug_struct("Custom").field("message", message).finish(),
+            Error::StartFailed { actor, reason } => f
+                .debug_struct("StartFailed")
+                .field("actor", actor)
+                .field("reason", reason)
+                .finish(),
         }
     }
 }

@@ -204,10 +204,12 @@ fn receive<A: Actor>(actor: &mut A, ctx: &Context<A>, message: A::Message) {
     }
 }
 
+/// Marks the actor dead and takes it out of its registry's lookups; the registry still counts
+/// it as stopping (for `join_all` and `stop_all`) until its thread has finished.
 fn mark_dead<A: Actor>(ctx: &Context<A>) {
     let actor_ref = ctx.actor_ref();
     actor_ref.cell.alive.store(false, Ordering::Release);
-    actor_ref.cell.registry.unregister(actor_ref);
+    actor_ref.cell.registry.begin_stopping(actor_ref);
 }
 
 fn log_stopped<A: Actor>(ctx: &Context<A>) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::actor::Actor;
 use crate::actor_id::ActorId;
@@ -21,8 +21,11 @@ trait ErasedRef: Send + Sync {
     fn is_alive(&self) -> bool;
     fn stop(&self) -> bool;
     fn stop_future(&self) -> Future<bool>;
-    fn join(&self);
-    fn terminated(&self) -> Future<()>;
+    fn stop_timeout(&self, timeout: Duration) -> Result<bool>;
+    fn join(&self) -> Result<()>;
+    fn join_timeout(&self, timeout: Duration) -> Result<()>;
+    fn is_terminated(&self) -> bool;
+    fn on_own_thread(&self) -> bool;
     fn is_daemon(&self) -> bool;
     fn as_any(&self) -> &dyn Any;
     /// Tells `message` (which must be the actor's `Message` type) to the actor.
@@ -48,11 +51,20 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
     fn stop_future(&self) -> Future<bool> {
         ActorRef::stop_future(self)
     }
-    fn join(&self) {
-        ActorRef::join(self);
+    fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
+        ActorRef::stop_timeout(self, timeout)
     }
-    fn terminated(&self) -> Future<()> {
-        self.cell.terminated.clone()
+    fn join(&self) -> Result<()> {
+        ActorRef::join(self)
+    }
+    fn join_timeout(&self, timeout: Duration) -> Result<()> {
+        ActorRef::join_timeout(self, timeout)
+    }
+    fn is_terminated(&self) -> bool {
+        ActorRef::is_terminated(self)
+    }
+    fn on_own_thread(&self) -> bool {
+        ActorRef::on_own_thread(self)
     }
     fn is_daemon(&self) -> bool {
         A::DAEMON
@@ -98,9 +110,42 @@ impl AnyActorRef {
         self.inner.is_alive()
     }
 
+    /// Returns true once the actor's thread has finished; see [`ActorRef::is_terminated`].
+    pub fn is_terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+
     /// Stops the actor and waits until it has; see [`ActorRef::stop`].
     pub fn stop(&self) -> bool {
         self.inner.stop()
+    }
+
+    /// Like [`stop`](Self::stop), but waits at most `timeout`; see [`ActorRef::stop_timeout`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] if the actor's thread had not finished in time.
+    pub fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
+        self.inner.stop_timeout(timeout)
+    }
+
+    /// Waits until the actor's thread has finished; see [`ActorRef::join`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Deadlock`] if called from the actor's own thread.
+    pub fn join(&self) -> Result<()> {
+        self.inner.join()
+    }
+
+    /// Like [`join`](Self::join), but waits at most `timeout`; see [`ActorRef::join_timeout`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] if the thread had not finished in time, [`Error::Deadlock`] if called
+    /// from the actor's own thread.
+    pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
+        self.inner.join_timeout(timeout)
     }
 
     /// Asks the actor to stop without waiting; see [`ActorRef::stop_future`].
@@ -210,6 +255,9 @@ struct Entries {
     number_of: HashMap<u128, u64>,
     /// The next registration number.
     next: u64,
+    /// Actors that were registered when they started stopping and whose thread has not
+    /// finished yet: out of the lookups, still waited for by `join_all` and `stop_all`.
+    stopping: HashMap<u128, AnyActorRef>,
 }
 
 impl Entries {
@@ -240,6 +288,11 @@ impl Entries {
 
     fn len(&self) -> usize {
         self.in_order.len()
+    }
+
+    /// The registered actors, then the stopping ones: everything a wait must see.
+    fn awaited(&self) -> Vec<AnyActorRef> {
+        self.in_order.values().chain(self.stopping.values()).cloned().collect()
     }
 }
 
@@ -275,6 +328,32 @@ impl ActorRegistry {
             tracing::debug!(target: "pykka", actor = %actor_ref.id(), "Unregistered {}", actor_ref.id());
         }
         removed
+    }
+
+    /// Takes a stopping actor out of the lookups, keeping it for the waits until
+    /// [`finished`](Self::finished). An actor that was not registered (never, or unregistered
+    /// by hand) is not kept.
+    pub(crate) fn begin_stopping<A: Actor>(&self, actor_ref: &ActorRef<A>) {
+        let key = actor_ref.id().key();
+        let moved = {
+            let mut entries = self.lock();
+            let number = entries.number_of.remove(&key);
+            match number.and_then(|n| entries.in_order.remove(&n)) {
+                Some(actor) => {
+                    entries.stopping.insert(key, actor);
+                    true
+                }
+                None => false,
+            }
+        };
+        if moved {
+            tracing::debug!(target: "pykka", actor = %actor_ref.id(), "Unregistered {}", actor_ref.id());
+        }
+    }
+
+    /// Forgets a stopping actor: its thread has finished.
+    pub(crate) fn finished<A: Actor>(&self, actor_ref: &ActorRef<A>) {
+        self.lock().stopping.remove(&actor_ref.id().key());
     }
 
     /// Returns every registered actor, in start order.
@@ -338,12 +417,55 @@ impl ActorRegistry {
     }
 
     /// Stops every registered actor, the last started first, each stop waiting for the
-    /// previous one. Returns each actor's `stop` answer, in that (reverse) order.
+    /// previous one; then waits for every actor of the registry that was already stopping.
+    /// Returns each registered actor's `stop` answer, in that (reverse) order.
     ///
-    /// Actors that start while this runs are stopped too. Each actor is stopped once: one
-    /// that stays registered anyway (a dead actor registered by hand, or the calling actor
-    /// itself, whose stop is only queued) does not make this loop.
+    /// When it returns, every actor it stopped or waited for has finished its hooks
+    /// ([`on_stop`](Actor::on_stop), [`on_failure`](Actor::on_failure)) and dropped its state,
+    /// so `main` may return. Actors that start while this runs are stopped too. Each actor is
+    /// stopped once: one that stays registered anyway (a dead actor registered by hand, or the
+    /// calling actor itself, whose stop is only queued) does not make this loop. Called from an
+    /// actor, it does not wait for that actor, which cannot stop before this returns.
+    ///
+    /// See [`stop_all_timeout`](Self::stop_all_timeout) for a bounded form.
     pub fn stop_all(&self) -> Vec<bool> {
+        self.stop_all_until(None).unwrap_or_default()
+    }
+
+    /// Like [`stop_all`](Self::stop_all), but gives up when `timeout` has passed, in all (one
+    /// deadline for every stop and wait together).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`], naming the actor it was waiting for, if the time ran out. The actors
+    /// asked to stop by then still stop.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka::{Actor, ActorRegistry};
+    ///
+    /// struct Worker;
+    /// impl Actor for Worker { type Message = (); type Reply = (); }
+    ///
+    /// let registry = ActorRegistry::new();
+    /// let a = Worker.start_in(&registry);
+    /// let b = Worker.start_in(&registry);
+    /// assert_eq!(registry.stop_all_timeout(Duration::from_secs(5)), Ok(vec![true, true]));
+    /// assert!(a.is_terminated() && b.is_terminated());
+    /// ```
+    pub fn stop_all_timeout(&self, timeout: Duration) -> Result<Vec<bool>> {
+        self.stop_all_until(Some((Instant::now() + timeout, timeout)))
+    }
+
+    /// [`stop_all`](Self::stop_all) with an optional deadline (and the timeout it came from).
+    fn stop_all_until(&self, deadline: Option<(Instant, Duration)>) -> Result<Vec<bool>> {
+        let left = |(deadline, _): (Instant, Duration)| deadline.saturating_duration_since(Instant::now());
+        let timed_out = |actor: &AnyActorRef, after: Duration| Error::Timeout {
+            actor: Some(actor.id().clone()),
+            after,
+        };
         let mut answers = Vec::new();
         let mut stopped: HashSet<ActorId> = HashSet::new();
         loop {
@@ -353,24 +475,55 @@ impl ActorRegistry {
                 .filter(|a| !stopped.contains(a.id()))
                 .collect();
             if actors.is_empty() {
-                return answers;
+                // Wait for the actors that were stopping already (or that a stop above left
+                // to another joiner), but never for the calling actor itself.
+                let stopping: Vec<AnyActorRef> = self
+                    .lock()
+                    .stopping
+                    .values()
+                    .filter(|a| !a.inner.on_own_thread() && !a.inner.is_terminated())
+                    .cloned()
+                    .collect();
+                if stopping.is_empty() {
+                    return Ok(answers);
+                }
+                for actor in &stopping {
+                    match deadline {
+                        None => {
+                            let _ = actor.inner.join();
+                        }
+                        Some(d) => {
+                            if actor.inner.join_timeout(left(d)).is_err() {
+                                return Err(timed_out(actor, d.1));
+                            }
+                        }
+                    }
+                }
+                continue;
             }
             for actor in actors.iter().rev() {
-                answers.push(actor.stop());
+                let answer = match deadline {
+                    None => actor.stop(),
+                    Some(d) => actor.inner.stop_timeout(left(d)).map_err(|_| timed_out(actor, d.1))?,
+                };
+                answers.push(answer);
                 stopped.insert(actor.id().clone());
             }
             // Anything registered meanwhile gets the same treatment.
         }
     }
 
-    /// Asks every registered actor to stop, last started first, without waiting; returns one
-    /// future per actor.
+    /// Asks every registered actor to stop, last started first, without waiting (not even for
+    /// room in a full bounded inbox); returns one future per actor.
     pub fn stop_all_nowait(&self) -> Vec<Future<bool>> {
         self.get_all().iter().rev().map(AnyActorRef::stop_future).collect()
     }
 
-    /// Waits until every registered actor that is not a [daemon](Actor::DAEMON) has stopped, or
-    /// `timeout` (if given) runs out.
+    /// Waits until every actor of the registry that is not a [daemon](Actor::DAEMON) has
+    /// stopped and its thread has finished, or `timeout` (if given) runs out.
+    ///
+    /// This includes the actors that are stopping: out of the lookups already, but still inside
+    /// [`on_stop`](Actor::on_stop) or [`on_failure`](Actor::on_failure), or dropping their state.
     ///
     /// Rust threads do not keep a process alive: when `main` returns, every actor ends with
     /// it. Call this (or [`stop_all`](Self::stop_all)) before returning from `main` to let
@@ -378,24 +531,56 @@ impl ActorRegistry {
     ///
     /// # Errors
     ///
-    /// [`Error::Timeout`] if actors were still running when the time ran out.
+    /// [`Error::Timeout`] if actors were still running when the time ran out;
+    /// [`Error::Deadlock`] at once if called from the thread of an actor it would wait for
+    /// (a non-daemon actor of this registry), which would wait for itself forever.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka::{Actor, ActorRegistry, Context, Unhandled};
+    ///
+    /// struct OneShot;
+    /// impl Actor for OneShot {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, ctx: &Context<Self>, (): ()) -> Result<(), Unhandled> {
+    ///         ctx.stop();
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let registry = ActorRegistry::new();
+    /// let actor = OneShot.start_in(&registry);
+    /// assert!(registry.join_all(Some(Duration::from_millis(10))).unwrap_err().is_timeout());
+    /// actor.tell(()).unwrap();
+    /// registry.join_all(None).unwrap();
+    /// assert!(actor.is_terminated());
+    /// ```
     pub fn join_all(&self, timeout: Option<Duration>) -> Result<()> {
-        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        let deadline = timeout.map(|t| Instant::now() + t);
         loop {
             let pending: Vec<AnyActorRef> = self
-                .get_all()
+                .lock()
+                .awaited()
                 .into_iter()
-                .filter(|a| !a.inner.is_daemon() && !a.inner.terminated().is_ready())
+                .filter(|a| !a.inner.is_daemon() && !a.inner.is_terminated())
                 .collect();
             if pending.is_empty() {
                 return Ok(());
             }
+            if let Some(me) = pending.iter().find(|a| a.inner.on_own_thread()) {
+                return Err(Error::Deadlock {
+                    cycle: vec![me.id().clone()],
+                });
+            }
             for actor in pending {
                 match deadline {
-                    None => actor.inner.join(),
+                    None => actor.inner.join()?,
                     Some(d) => {
-                        let left = d.saturating_duration_since(std::time::Instant::now());
-                        if actor.inner.terminated().get_timeout(left).is_err() {
+                        let left = d.saturating_duration_since(Instant::now());
+                        if actor.inner.join_timeout(left).is_err() {
                             return Err(Error::Timeout {
                                 actor: Some(actor.id().clone()),
                                 after: timeout.unwrap_or_default(),

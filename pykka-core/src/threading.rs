@@ -4,17 +4,20 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use crate::actor::{Actor, Context};
 use crate::actor_id::ActorId;
-use crate::actor_ref::{ActorRef, Cell};
+use crate::actor_ref::{ActorRef, Cell, Stops};
 use crate::debug::ActorState;
 use crate::envelope::Envelope;
+use crate::error::{Error, Result};
 use crate::future::Promise;
 use crate::inbox::{InboxReceiver, inbox};
 use crate::lifecycle::{Flow, Lifecycle};
+use crate::limits::{self, Slot};
 use crate::registry::ActorRegistry;
 
 thread_local! {
@@ -54,13 +57,39 @@ fn thread_name(name: &'static str) -> String {
     format!("{name}-{n}")
 }
 
+/// An actor's OS thread, counted against [`limits::max_actor_threads`] until it is joined or
+/// released (dropping it detaches the thread).
+pub(crate) struct ActorThread {
+    handle: JoinHandle<()>,
+    _slot: Slot,
+}
+
+impl ActorThread {
+    /// Waits for the thread to end, unless it is the calling thread.
+    pub(crate) fn join(self) {
+        if std::thread::current().id() != self.handle.thread().id() {
+            let _ = self.handle.join();
+        }
+    }
+}
+
 /// Registers a new actor, then starts its thread, which builds it with `factory`.
-pub(crate) fn spawn<A, F>(registry: &ActorRegistry, factory: F) -> ActorRef<A>
+///
+/// # Errors
+///
+/// [`Error::StartFailed`] if the process has as many actor threads as it may, or the operating
+/// system refuses a thread. The actor is then unregistered again, marked dead and gone from
+/// the debug records; `factory` is dropped without being called.
+pub(crate) fn spawn<A, F>(registry: &ActorRegistry, factory: F) -> Result<ActorRef<A>>
 where
     A: Actor,
     F: FnOnce() -> A + Send + 'static,
 {
     let id = ActorId::new(A::name());
+    let slot = limits::acquire().map_err(|refused| Error::StartFailed {
+        actor: id.clone(),
+        reason: Arc::from(refused.reason()),
+    })?;
     let (sender, receiver) = inbox(A::INBOX_CAPACITY);
     let (terminated_promise, terminated) = Promise::new();
     let state = ActorState::new(id.clone());
@@ -73,22 +102,42 @@ where
             registry: registry.clone(),
             thread: OnceLock::new(),
             join: Mutex::new(None),
+            stops: Mutex::new(Stops::default()),
             terminated,
             state,
         }),
     };
     registry.register(&actor_ref);
     let thread_ref = actor_ref.clone();
-    let handle = std::thread::Builder::new()
-        .name(thread_name(A::name()))
-        .spawn(move || run(thread_ref, factory, receiver, terminated_promise))
-        .unwrap_or_else(|e| panic!("cannot start a thread for actor {}: {e}", actor_ref.id()));
-    *actor_ref
-        .cell
-        .join
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
-    actor_ref
+    let mut builder = std::thread::Builder::new().name(thread_name(A::name()));
+    if let Some(size) = A::STACK_SIZE {
+        builder = builder.stack_size(size);
+    }
+    match builder.spawn(move || run(thread_ref, factory, receiver, terminated_promise)) {
+        Ok(handle) => {
+            *actor_ref
+                .cell
+                .join
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ActorThread { handle, _slot: slot });
+            Ok(actor_ref)
+        }
+        Err(e) => {
+            // The closure (with its clone of the ref and the terminated promise) is dropped:
+            // the ref now reads as terminated, to anyone who saw it in the registry meanwhile.
+            actor_ref.cell.alive.store(false, Ordering::Release);
+            registry.unregister(&actor_ref);
+            actor_ref.close_stops();
+            actor_ref.cell.state.forget();
+            drop(slot);
+            let error = Error::StartFailed {
+                actor: actor_ref.id().clone(),
+                reason: Arc::from(format!("the operating system refused a thread: {e}")),
+            };
+            tracing::error!(target: "pykka", actor = %actor_ref.id(), "{error}");
+            Err(error)
+        }
+    }
 }
 
 /// The body of an actor thread.
@@ -102,6 +151,7 @@ fn run<A: Actor>(
     let state = actor_ref.cell.state.clone();
     state.attach();
     let id = actor_ref.id().clone();
+    let finished = actor_ref.clone();
     let ctx = Context::new(actor_ref);
     CONTEXT.with(|c| *c.borrow_mut() = Some(Box::new(ctx.clone())));
 
@@ -125,9 +175,12 @@ fn run<A: Actor>(
     // refused: queued asks fail with `ActorDead`, queued stops answer `true`.
     close_inbox(&id, receiver);
     drop(stop_reply);
+    finished.close_stops();
     CONTEXT.with(|c| c.borrow_mut().take());
     state.detach();
     terminated.set(());
+    // Only now may `join_all` and `stop_all` stop waiting for it.
+    finished.cell.registry.finished(&finished);
 }
 
 /// Drops every envelope still queued for a stopped actor, then the inbox itself.

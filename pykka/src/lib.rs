@@ -3,7 +3,8 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Context, Dispatch, Error, Failure, Future, FutureAwait,
-    Promise, Proxied, Reply, Result, Traversable, Unhandled, debug, get_all,
+    Promise, Proxied, Reply, Result, Traversable, Unhandled, actor_threads, debug, get_all, max_actor_threads,
+    set_max_actor_threads,
 };
 /// Generates an actor's typed proxy and message enums: put it on the actor's struct **and** on
 /// one inherent `impl` block of it (which may be empty).

@@ -110,7 +110,7 @@ impl Actor for Probe {
 /// Waits (bounded) until the actor has fully stopped.
 fn join(actor: &pykka::ActorRef<Probe>) {
     let actor = actor.clone();
-    within("ActorRef::join", move || actor.join());
+    within("ActorRef::join", move || actor.join()).unwrap();
 }
 
 // --- Identity and construction (B001-B006) ---------------------------------------------------
@@ -522,4 +522,116 @@ fn b016_stop_all_from_a_handler_stops_it_normally_and_every_other_actor() {
         "every actor, the requester too, stopped normally"
     );
     assert_eq!(events.count("on_failure"), 0);
+}
+
+// --- Starts that fail --------------------------------------------------------------------------
+
+/// Asks for a thread stack no machine has, so the operating system refuses the thread.
+struct Huge;
+
+impl Actor for Huge {
+    type Message = ();
+    type Reply = ();
+    const STACK_SIZE: Option<usize> = Some(1 << 60);
+
+    fn on_start(&mut self, _ctx: &Context<Self>) {
+        panic!("a refused actor never runs on_start");
+    }
+}
+
+/// Checks that `err` is a start failure of a `Huge` actor refused by the OS, and that nothing
+/// of that actor is left: no entry in `registry`, no debug record.
+fn refused_cleanly(err: &Error, registry: &ActorRegistry) {
+    let Error::StartFailed { actor, reason } = err else {
+        panic!("expected StartFailed, got {err:?}");
+    };
+    assert_eq!(actor.name(), "Huge");
+    assert!(reason.contains("refused a thread"), "{reason}");
+    assert!(
+        err.to_string().starts_with("cannot start actor Huge (urn:uuid:"),
+        "{err}"
+    );
+    assert_eq!(err.actor(), Some(actor));
+    assert!(registry.get_by_urn(actor.urn()).is_none());
+    assert!(
+        pykka::debug::actor_states().iter().all(|s| s.actor != *actor),
+        "no debug record left behind"
+    );
+}
+
+#[test]
+fn try_start_fails_cleanly_when_the_os_refuses_a_thread() {
+    let registry = ActorRegistry::new();
+    let err = Huge.try_start_in(&registry).unwrap_err();
+    refused_cleanly(&err, &registry);
+    assert!(registry.is_empty());
+    assert_eq!(registry.stop_all(), Vec::<bool>::new());
+    assert_eq!(registry.join_all(Some(DEFAULT_TIMEOUT)), Ok(()));
+
+    let err = Huge.try_start().unwrap_err();
+    refused_cleanly(&err, ActorRegistry::global());
+}
+
+#[test]
+fn try_start_with_drops_the_factory_uncalled_when_the_start_fails() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let factory = |events: Events| {
+        let dropped = DropLog(events.clone(), "factory dropped");
+        move || {
+            let _keep = &dropped;
+            events.push("factory called");
+            Huge
+        }
+    };
+    let err = Huge::try_start_with_in(&registry, factory(events.clone())).unwrap_err();
+    refused_cleanly(&err, &registry);
+    let err = Huge::try_start_with(factory(events.clone())).unwrap_err();
+    refused_cleanly(&err, ActorRegistry::global());
+    assert_eq!(events.snapshot(), ["factory dropped", "factory dropped"]);
+}
+
+/// Records its drop.
+struct DropLog(Events, &'static str);
+
+impl Drop for DropLog {
+    fn drop(&mut self) {
+        self.0.push(self.1);
+    }
+}
+
+#[test]
+fn start_panics_with_the_start_failure_and_leaves_no_ghost() {
+    let registry = ActorRegistry::new();
+    let in_registry = registry.clone();
+    let payload = std::panic::catch_unwind(move || Huge.start_in(&in_registry)).expect_err("start panics");
+    let message = payload.downcast_ref::<String>().expect("a formatted panic message");
+    assert!(message.starts_with("cannot start actor Huge (urn:uuid:"), "{message}");
+    assert!(message.contains("refused a thread"), "{message}");
+    // Before, the registry kept an entry that said it was alive and survived `stop_all`.
+    assert!(registry.is_empty());
+    assert!(registry.get_by_type::<Huge>().is_empty());
+    assert_eq!(registry.stop_all(), Vec::<bool>::new());
+}
+
+/// Needs more stack than Rust's default 2 MiB thread stack.
+struct DeepStack;
+
+impl Actor for DeepStack {
+    type Message = ();
+    type Reply = u8;
+    const STACK_SIZE: Option<usize> = Some(32 << 20);
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<u8, Unhandled> {
+        let buffer = std::hint::black_box([7u8; 8 << 20]);
+        Ok(buffer[buffer.len() - 1])
+    }
+}
+
+#[test]
+fn stack_size_sets_the_size_of_the_actor_thread_s_stack() {
+    let registry = ActorRegistry::new();
+    let actor = DeepStack.start_in(&registry);
+    assert_eq!(actor.ask_timeout((), DEFAULT_TIMEOUT), Ok(7));
+    assert!(actor.stop());
 }

@@ -361,7 +361,7 @@ fn blocking_ask_from_the_actors_own_thread_is_a_deadlock_error() {
         "{reply:?}"
     );
     let joined = actor.clone();
-    within("join after a self-stop", move || joined.join());
+    within("join after a self-stop", move || joined.join()).unwrap();
     assert!(!actor.is_alive());
 }
 
@@ -378,7 +378,7 @@ fn blocking_stop_from_the_actors_own_thread_queues_the_stop() {
         Ok(Answer::Stop(true))
     );
     let joined = actor.clone();
-    within("join after a self-stop", move || joined.join());
+    within("join after a self-stop", move || joined.join()).unwrap();
     assert!(!actor.is_alive());
 }
 
@@ -495,4 +495,266 @@ fn bounded_inbox_messages_queued_at_stop_fail_with_actor_dead() {
     ));
     assert_eq!(second_stop.get_timeout(DEFAULT_TIMEOUT), Ok(true));
     assert!(!actor.is_alive());
+}
+
+// --- Stops never wait for room; join and is_terminated -----------------------------------------
+
+#[derive(Debug)]
+enum Cramp {
+    Hold {
+        entered: Latch,
+        release: Latch,
+    },
+    /// Holds, then calls `Context::stop_all`.
+    ThenStopAll {
+        entered: Latch,
+        release: Latch,
+    },
+    /// Holds, then asks itself to stop through `stop_future`.
+    ThenStopFuture {
+        entered: Latch,
+        release: Latch,
+    },
+    Echo(u32),
+}
+
+/// An actor with room for one queued message that reports what its stops returned.
+struct Cramped {
+    events: Events,
+}
+
+impl Actor for Cramped {
+    type Message = Cramp;
+    type Reply = u32;
+    const INBOX_CAPACITY: Option<usize> = Some(1);
+
+    fn on_receive(&mut self, ctx: &Context<Self>, msg: Cramp) -> Result<u32, Unhandled> {
+        match msg {
+            Cramp::Hold { entered, release } => {
+                entered.open();
+                release.wait();
+            }
+            Cramp::ThenStopAll { entered, release } => {
+                entered.open();
+                release.wait();
+                ctx.stop_all();
+                self.events.push("stop_all returned");
+            }
+            Cramp::ThenStopFuture { entered, release } => {
+                entered.open();
+                release.wait();
+                let _ = ctx.actor_ref().stop_future();
+                self.events.push("stop_future returned");
+            }
+            Cramp::Echo(n) => return Ok(n),
+        }
+        Ok(0)
+    }
+}
+
+/// Starts a `Cramped` actor in `registry`, holds it inside a handler built by `make` and fills
+/// its inbox; returns the actor and the latch that lets the handler go on.
+fn cramped(
+    registry: &pykka::ActorRegistry,
+    events: &Events,
+    make: impl FnOnce(Latch, Latch) -> Cramp,
+) -> (ActorRef<Cramped>, Latch) {
+    let actor = Cramped { events: events.clone() }.start_in(registry);
+    let (entered, release) = (Latch::new(), Latch::new());
+    actor.tell(make(entered.clone(), release.clone())).unwrap();
+    entered.wait();
+    actor.tell(Cramp::Echo(1)).unwrap();
+    assert_eq!(actor.inbox_len(), 1, "the inbox is full");
+    (actor, release)
+}
+
+fn hold_cramped(entered: Latch, release: Latch) -> Cramp {
+    Cramp::Hold { entered, release }
+}
+
+#[test]
+fn context_stop_all_from_an_actor_with_a_full_inbox_returns() {
+    let registry = pykka::ActorRegistry::new();
+    let events = Events::new();
+    // Another actor is stuck with a full inbox too: asking it to stop must not wait for room.
+    let (stuck, stuck_release) = cramped(&registry, &events, hold_cramped);
+    let (actor, release) = cramped(&registry, &events, |entered, release| Cramp::ThenStopAll {
+        entered,
+        release,
+    });
+    release.open();
+    events.wait_for("stop_all returned");
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+    // The stuck actor got its stop, queued beyond its capacity.
+    assert_eq!(stuck.inbox_len(), 2);
+    stuck_release.open();
+    registry.join_all(Some(DEFAULT_TIMEOUT)).unwrap();
+    assert!(stuck.is_terminated());
+}
+
+#[test]
+fn stop_future_from_an_actor_with_a_full_inbox_returns() {
+    let registry = pykka::ActorRegistry::new();
+    let events = Events::new();
+    let (actor, release) = cramped(&registry, &events, |entered, release| Cramp::ThenStopFuture {
+        entered,
+        release,
+    });
+    release.open();
+    events.wait_for("stop_future returned");
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+}
+
+#[test]
+fn stop_future_on_a_full_inbox_does_not_wait_for_room() {
+    let registry = pykka::ActorRegistry::new();
+    let (actor, release) = cramped(&registry, &Events::new(), hold_cramped);
+    let stopping = actor.clone();
+    let stop = within("stop_future on a full inbox", move || stopping.stop_future());
+    assert!(!stop.is_ready());
+    release.open();
+    assert_eq!(stop.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    assert!(actor.is_terminated() || actor.join_timeout(DEFAULT_TIMEOUT).is_ok());
+}
+
+#[test]
+fn stop_timeout_on_a_full_inbox_is_bounded_by_its_timeout() {
+    let registry = pykka::ActorRegistry::new();
+    let (actor, release) = cramped(&registry, &Events::new(), hold_cramped);
+    let stopping = actor.clone();
+    let timeout = Duration::from_millis(50);
+    let result = within("stop_timeout on a full inbox", move || stopping.stop_timeout(timeout));
+    assert_eq!(
+        result,
+        Err(Error::Timeout {
+            actor: Some(actor.id().clone()),
+            after: timeout
+        })
+    );
+    // The stop was queued all the same: the actor stops once it is let go.
+    release.open();
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+    assert!(!actor.is_alive());
+}
+
+#[test]
+fn stop_all_nowait_on_a_full_inbox_does_not_wait_for_room() {
+    let registry = pykka::ActorRegistry::new();
+    let (actor, release) = cramped(&registry, &Events::new(), hold_cramped);
+    let stopping = registry.clone();
+    let stops = within("stop_all_nowait on a full inbox", move || stopping.stop_all_nowait());
+    assert_eq!(stops.len(), 1);
+    release.open();
+    assert_eq!(stops[0].get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+}
+
+#[test]
+fn stop_all_timeout_on_a_full_inbox_is_bounded_by_its_timeout() {
+    let registry = pykka::ActorRegistry::new();
+    let (actor, release) = cramped(&registry, &Events::new(), hold_cramped);
+    let stopping = registry.clone();
+    let result = within("stop_all_timeout on a full inbox", move || {
+        stopping.stop_all_timeout(Duration::from_millis(50))
+    });
+    assert!(result.unwrap_err().is_timeout());
+    release.open();
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+}
+
+#[test]
+fn a_full_inbox_takes_one_stop_beyond_its_capacity_however_many_are_asked() {
+    let registry = pykka::ActorRegistry::new();
+    let (actor, release) = cramped(&registry, &Events::new(), hold_cramped);
+    let stops: Vec<_> = (0..5).map(|_| actor.stop_future()).collect();
+    assert_eq!(actor.inbox_len(), 2, "one message and one stop");
+    // Messages still wait for room: the stop took no token of theirs.
+    let ask = actor.ask_timeout(Cramp::Echo(2), Duration::from_millis(10));
+    assert!(ask.unwrap_err().is_timeout());
+    assert_eq!(actor.inbox_len(), 2);
+    release.open();
+    for stop in stops {
+        assert_eq!(stop.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    }
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+    assert!(!actor.stop(), "a stop after the actor stopped answers false");
+}
+
+#[test]
+fn join_from_the_actors_own_thread_is_a_deadlock_error() {
+    let actor = Keeper::default().start();
+    let deadlock = Err(Error::Deadlock {
+        cycle: vec![actor.id().clone()],
+    });
+    let joined = actor.ask_with(|_, ctx| ctx.actor_ref().join());
+    assert_eq!(joined.get_timeout(DEFAULT_TIMEOUT), Ok(deadlock.clone()));
+    let joined = actor.ask_with(|_, ctx| ctx.actor_ref().join_timeout(DEFAULT_TIMEOUT));
+    assert_eq!(joined.get_timeout(DEFAULT_TIMEOUT), Ok(deadlock));
+    assert!(actor.is_alive());
+    assert!(actor.stop());
+}
+
+#[test]
+fn join_timeout_gives_up_on_a_running_actor_and_returns_once_it_stopped() {
+    let actor = Keeper::default().start();
+    let timeout = Duration::from_millis(20);
+    assert_eq!(
+        actor.join_timeout(timeout),
+        Err(Error::Timeout {
+            actor: Some(actor.id().clone()),
+            after: timeout
+        })
+    );
+    assert!(actor.is_alive());
+    let _ = actor.stop_future();
+    assert_eq!(actor.join_timeout(DEFAULT_TIMEOUT), Ok(()));
+    assert!(actor.is_terminated());
+    // Joining a finished actor returns at once, as often as asked.
+    assert_eq!(actor.join_timeout(Duration::ZERO), Ok(()));
+    assert_eq!(actor.join(), Ok(()));
+}
+
+/// Holds its `on_stop` until the test lets it go.
+struct SlowStop {
+    in_hook: Latch,
+    release: Latch,
+}
+
+impl Actor for SlowStop {
+    type Message = ();
+    type Reply = ();
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        self.in_hook.open();
+        self.release.wait();
+    }
+}
+
+#[test]
+fn is_terminated_goes_true_only_once_on_stop_has_returned() {
+    let (in_hook, release) = (Latch::new(), Latch::new());
+    let actor = SlowStop {
+        in_hook: in_hook.clone(),
+        release: release.clone(),
+    }
+    .start();
+    assert!(actor.is_alive() && !actor.is_terminated());
+    let stop = actor.stop_future();
+    in_hook.wait();
+    assert!(!actor.is_alive(), "no longer alive once stopping starts");
+    assert!(!actor.is_terminated(), "not terminated while inside on_stop");
+    assert!(!stop.is_ready());
+    release.open();
+    assert_eq!(stop.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+    assert!(actor.is_terminated());
+}
+
+#[test]
+fn stop_returns_once_the_thread_has_finished() {
+    for _ in 0..200 {
+        let actor = Keeper::default().start();
+        assert!(actor.stop());
+        assert!(actor.is_terminated());
+    }
 }

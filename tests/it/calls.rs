@@ -275,5 +275,5 @@ fn a_queued_call_whose_drop_panics_does_not_strand_the_calls_behind_it() {
     // The first call dropped its reply slot (failing its future) before the closure that panicked.
     assert!(is_dead(first.get_timeout(DEFAULT_TIMEOUT)));
     assert_eq!(drops.load(Ordering::SeqCst), 2);
-    actor.join();
+    actor.join().unwrap();
 }

@@ -50,7 +50,7 @@ impl Actor for Noisy {
 
 fn join(actor: &ActorRef<Noisy>) {
     let actor = actor.clone();
-    within("ActorRef::join", move || actor.join());
+    within("ActorRef::join", move || actor.join()).unwrap();
 }
 
 fn messages(records: &[LogRecord]) -> Vec<&str> {

@@ -163,7 +163,7 @@ fn b074_panic_in_deferred_call_calls_on_failure_not_on_stop() {
     let (proxy, events) = calc(&registry);
     let actor = proxy.actor_ref().clone();
     proxy.defer().explode("deferred boom".into()).unwrap();
-    actor.join();
+    actor.join().unwrap();
     assert!(!actor.is_alive());
     assert_eq!(*events.lock().unwrap(), vec!["on_failure: deferred boom".to_string()]);
     assert!(registry.get_by_urn(actor.urn()).is_none());

@@ -129,7 +129,7 @@ fn concurrent_stops_all_return_and_one_stops_the_actor() {
             "{answers:?}"
         );
         let joined = actor.clone();
-        within("join", move || joined.join());
+        within("join", move || joined.join()).unwrap();
         assert_eq!(stops.load(Ordering::SeqCst), 1);
     }
 }
@@ -193,7 +193,7 @@ fn stop_all_racing_starts_leaves_no_actor_running() {
         assert!(started.iter().all(|a| !a.is_alive()));
         for actor in &started {
             let actor = actor.clone();
-            within("join", move || actor.join());
+            within("join", move || actor.join()).unwrap();
         }
         if let Some(threads) = threads_named("StopAllChurn-") {
             assert!(threads.is_empty(), "actor threads left: {threads:?}");

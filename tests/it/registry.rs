@@ -1,11 +1,15 @@
-//! `ActorRegistry`: registration, lookups, broadcast and `stop_all`.
+//! `ActorRegistry`: registration, lookups, broadcast, `stop_all` and `join_all`, which wait for
+//! the actors that are stopping too.
 //!
 //! Covers B116-B129 of shared/reference/pykka-behaviors.md. Every test uses its own
 //! `ActorRegistry::new()`, so tests running in parallel never see each other's actors.
 
-use pykka::{Actor, ActorRegistry, AnyActorRef, Context, Unhandled};
+use std::sync::mpsc;
+use std::time::Duration;
 
-use crate::support::{DEFAULT_TIMEOUT, Events, within};
+use pykka::{Actor, ActorRef, ActorRegistry, AnyActorRef, Context, Unhandled};
+
+use crate::support::{DEFAULT_TIMEOUT, Events, Latch, spawn, within};
 
 /// Records what it is told, and its stop, in a shared event list.
 struct Listener {
@@ -400,6 +404,358 @@ fn stop_all_from_an_actor_of_the_registry_returns() {
     assert_eq!(janitor.ask_timeout((), DEFAULT_TIMEOUT), Ok(vec![true, true]));
     assert!(!counter.is_alive());
     let joined = janitor.clone();
-    within("join the janitor", move || joined.join());
+    within("join the janitor", move || joined.join()).unwrap();
     assert!(registry.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The waits see stopping actors
+
+/// Holds its `on_stop` or `on_failure` until the test opens `release`.
+struct Lingering {
+    in_hook: Latch,
+    release: Latch,
+    events: Events,
+}
+
+impl Lingering {
+    fn start_in(registry: &ActorRegistry) -> (ActorRef<Lingering>, Latch, Latch, Events) {
+        let (in_hook, release, events) = (Latch::new(), Latch::new(), Events::new());
+        let actor = Lingering {
+            in_hook: in_hook.clone(),
+            release: release.clone(),
+            events: events.clone(),
+        }
+        .start_in(registry);
+        (actor, in_hook, release, events)
+    }
+
+    fn linger(&self, hook: &str) {
+        self.in_hook.open();
+        self.release.wait();
+        self.events.push(format!("{hook} returned"));
+    }
+}
+
+impl Actor for Lingering {
+    type Message = &'static str;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, msg: &'static str) -> Result<(), Unhandled> {
+        panic!("{msg}");
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        self.linger("on_stop");
+    }
+
+    fn on_failure(&mut self, _ctx: &Context<Self>, _failure: &pykka::Failure) {
+        self.linger("on_failure");
+    }
+}
+
+/// How long a test looks for a wait that must not have returned yet. A wait that returns early
+/// is caught on a fast machine and on a slow one alike: it has nothing to wait for.
+const NOT_YET: Duration = Duration::from_millis(100);
+
+/// Runs `wait` on a helper thread; asserts that it does not return while `release` is closed,
+/// then opens it and returns what `wait` returned, which must come after the hook `hook`.
+fn returns_only_after_the_hook<T: Send + 'static>(
+    wait: impl FnOnce() -> T + Send + 'static,
+    release: &Latch,
+    events: &Events,
+    hook: &str,
+) -> T {
+    let (tx, rx) = mpsc::channel();
+    let waiter_events = events.clone();
+    let _waiter = spawn("waiter", move || {
+        let value = wait();
+        waiter_events.push("wait returned");
+        let _ = tx.send(value);
+    });
+    assert_eq!(
+        rx.recv_timeout(NOT_YET).err(),
+        Some(mpsc::RecvTimeoutError::Timeout),
+        "the wait returned while the actor was still inside {hook}"
+    );
+    release.open();
+    let value = rx
+        .recv_timeout(DEFAULT_TIMEOUT)
+        .expect("the wait returns once the hook has");
+    assert_eq!(
+        events.snapshot(),
+        [format!("{hook} returned"), "wait returned".to_owned()]
+    );
+    value
+}
+
+#[test]
+fn join_all_waits_for_an_actor_inside_on_stop() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, events) = Lingering::start_in(&registry);
+    let _ = actor.stop_future();
+    in_hook.wait();
+    assert!(!actor.is_alive());
+    let waiting = registry.clone();
+    let joined = returns_only_after_the_hook(move || waiting.join_all(None), &release, &events, "on_stop");
+    assert_eq!(joined, Ok(()));
+    assert!(actor.is_terminated());
+}
+
+#[test]
+fn join_all_waits_for_an_actor_inside_on_failure() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, events) = Lingering::start_in(&registry);
+    actor.tell("boom").unwrap();
+    in_hook.wait();
+    let waiting = registry.clone();
+    let joined = returns_only_after_the_hook(move || waiting.join_all(None), &release, &events, "on_failure");
+    assert_eq!(joined, Ok(()));
+    assert!(actor.is_terminated());
+}
+
+#[test]
+fn join_all_with_a_timeout_waits_for_an_actor_inside_on_stop() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, events) = Lingering::start_in(&registry);
+    let _ = actor.stop_future();
+    in_hook.wait();
+    let waiting = registry.clone();
+    let joined = returns_only_after_the_hook(
+        move || waiting.join_all(Some(DEFAULT_TIMEOUT)),
+        &release,
+        &events,
+        "on_stop",
+    );
+    assert_eq!(joined, Ok(()));
+}
+
+#[test]
+fn stop_all_waits_for_actors_inside_on_stop() {
+    let registry = ActorRegistry::new();
+    let (stopping, in_hook, release, events) = Lingering::start_in(&registry);
+    let running = Counter.start_in(&registry);
+    let _ = stopping.stop_future();
+    in_hook.wait();
+    let waiting = registry.clone();
+    let answers = returns_only_after_the_hook(move || waiting.stop_all(), &release, &events, "on_stop");
+    // Only the registered actor answers; the stopping one was waited for.
+    assert_eq!(answers, [true]);
+    assert!(running.is_terminated() && stopping.is_terminated());
+}
+
+#[test]
+fn stop_all_waits_for_an_actor_inside_on_failure() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, events) = Lingering::start_in(&registry);
+    actor.tell("boom").unwrap();
+    in_hook.wait();
+    let waiting = registry.clone();
+    let answers = returns_only_after_the_hook(move || waiting.stop_all(), &release, &events, "on_failure");
+    assert!(answers.is_empty());
+    assert!(actor.is_terminated());
+}
+
+#[test]
+fn stop_all_waits_for_the_on_stop_of_the_actors_it_stops() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, events) = Lingering::start_in(&registry);
+    let waiting = registry.clone();
+    let (tx, rx) = mpsc::channel();
+    let _waiter = spawn("stop_all", move || {
+        let _ = tx.send(waiting.stop_all());
+    });
+    in_hook.wait();
+    assert_eq!(rx.recv_timeout(NOT_YET).err(), Some(mpsc::RecvTimeoutError::Timeout));
+    release.open();
+    assert_eq!(rx.recv_timeout(DEFAULT_TIMEOUT), Ok(vec![true]));
+    assert_eq!(events.snapshot(), ["on_stop returned"]);
+    assert!(actor.is_terminated());
+}
+
+#[test]
+fn lookups_leave_out_a_stopping_actor() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
+    let _ = actor.stop_future();
+    in_hook.wait();
+    assert!(registry.get_all().is_empty());
+    assert_eq!(registry.len(), 0);
+    assert!(registry.get_by_type::<Lingering>().is_empty());
+    assert!(registry.get_by_urn(actor.urn()).is_none());
+    assert_eq!(registry.broadcast(&"hello"), 0);
+    release.open();
+    registry.join_all(Some(DEFAULT_TIMEOUT)).unwrap();
+}
+
+#[test]
+fn any_actor_ref_tells_whether_the_thread_has_finished() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
+    let any = registry.get_all().pop().expect("registered");
+    assert!(any.is_alive() && !any.is_terminated());
+    let _ = actor.stop_future();
+    in_hook.wait();
+    assert!(!any.is_alive() && !any.is_terminated());
+    assert!(any.join_timeout(Duration::from_millis(10)).unwrap_err().is_timeout());
+    release.open();
+    any.join().unwrap();
+    assert!(any.is_terminated());
+}
+
+#[test]
+fn stop_all_timeout_stops_every_actor_last_started_first() {
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let first = listener(&registry, "l1", &events);
+    let second = listener(&registry, "l2", &events);
+    assert_eq!(registry.stop_all_timeout(DEFAULT_TIMEOUT), Ok(vec![true, true]));
+    assert_eq!(
+        events.snapshot(),
+        ["l2 stop begins", "l2 stop ends", "l1 stop begins", "l1 stop ends"]
+    );
+    assert!(first.is_terminated() && second.is_terminated());
+}
+
+#[test]
+fn stop_all_timeout_gives_up_on_an_actor_stuck_in_on_stop() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
+    let waiting = registry.clone();
+    let result = within("stop_all_timeout", move || {
+        waiting.stop_all_timeout(Duration::from_millis(50))
+    });
+    let err = result.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(err.actor(), Some(actor.id()));
+    assert!(in_hook.is_open());
+    release.open();
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
+}
+
+#[test]
+fn stop_all_timeout_gives_up_on_an_actor_already_stuck_in_on_failure() {
+    let registry = ActorRegistry::new();
+    let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
+    actor.tell("boom").unwrap();
+    in_hook.wait();
+    let waiting = registry.clone();
+    let err = within("stop_all_timeout", move || {
+        waiting.stop_all_timeout(Duration::from_millis(50))
+    })
+    .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(err.actor(), Some(actor.id()));
+    release.open();
+    registry.join_all(Some(DEFAULT_TIMEOUT)).unwrap();
+}
+
+/// Waits for every actor of its registry from inside a handler, or from `on_stop`.
+struct Waiter {
+    registry: ActorRegistry,
+    from_on_stop: Option<mpsc::Sender<Result<(), pykka::Error>>>,
+}
+
+impl Actor for Waiter {
+    type Message = ();
+    type Reply = Result<(), pykka::Error>;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<Self::Reply, Unhandled> {
+        Ok(self.registry.join_all(None))
+    }
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        if let Some(tx) = self.from_on_stop.take() {
+            let _ = tx.send(self.registry.join_all(None));
+        }
+    }
+}
+
+#[test]
+fn join_all_from_an_actor_it_would_wait_for_is_a_deadlock_error() {
+    let registry = ActorRegistry::new();
+    let waiter = Waiter {
+        registry: registry.clone(),
+        from_on_stop: None,
+    }
+    .start_in(&registry);
+    let answer = waiter.ask_timeout((), DEFAULT_TIMEOUT).unwrap();
+    assert_eq!(
+        answer,
+        Err(pykka::Error::Deadlock {
+            cycle: vec![waiter.id().clone()]
+        })
+    );
+    assert!(waiter.stop());
+}
+
+#[test]
+fn join_all_from_on_stop_is_a_deadlock_error() {
+    let registry = ActorRegistry::new();
+    let (tx, rx) = mpsc::channel();
+    let waiter = Waiter {
+        registry: registry.clone(),
+        from_on_stop: Some(tx),
+    }
+    .start_in(&registry);
+    let _ = waiter.stop_future();
+    let answer = rx.recv_timeout(DEFAULT_TIMEOUT).expect("on_stop answers");
+    assert_eq!(
+        answer,
+        Err(pykka::Error::Deadlock {
+            cycle: vec![waiter.id().clone()]
+        })
+    );
+    waiter.join_timeout(DEFAULT_TIMEOUT).unwrap();
+}
+
+#[test]
+fn join_all_from_another_registry_s_actor_waits() {
+    let registry = ActorRegistry::new();
+    let other = ActorRegistry::new();
+    let (actor, in_hook, release, _events) = Lingering::start_in(&registry);
+    let waiter = Waiter {
+        registry: registry.clone(),
+        from_on_stop: None,
+    }
+    .start_in(&other);
+    let _ = actor.stop_future();
+    in_hook.wait();
+    let answer = waiter.ask_future(());
+    // The waiter is not part of what it waits for: no deadlock error, it just waits.
+    assert!(answer.get_timeout(NOT_YET).unwrap_err().is_timeout());
+    release.open();
+    assert_eq!(answer.get_timeout(DEFAULT_TIMEOUT), Ok(Ok(())));
+    assert!(waiter.stop());
+}
+
+/// Stops its whole registry from `on_stop`.
+struct StopsAllOnStop {
+    registry: ActorRegistry,
+    answers: mpsc::Sender<Vec<bool>>,
+}
+
+impl Actor for StopsAllOnStop {
+    type Message = ();
+    type Reply = ();
+
+    fn on_stop(&mut self, _ctx: &Context<Self>) {
+        let _ = self.answers.send(self.registry.stop_all());
+    }
+}
+
+#[test]
+fn stop_all_from_on_stop_does_not_wait_for_the_calling_actor() {
+    let registry = ActorRegistry::new();
+    let counter = Counter.start_in(&registry);
+    let (tx, rx) = mpsc::channel();
+    let actor = StopsAllOnStop {
+        registry: registry.clone(),
+        answers: tx,
+    }
+    .start_in(&registry);
+    let _ = actor.stop_future();
+    assert_eq!(rx.recv_timeout(DEFAULT_TIMEOUT), Ok(vec![true]));
+    assert!(counter.is_terminated());
+    actor.join_timeout(DEFAULT_TIMEOUT).unwrap();
 }
