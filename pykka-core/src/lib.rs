@@ -33,13 +33,14 @@ mod inbox;
 mod lifecycle;
 mod proxy;
 mod registry;
+mod sync;
 mod threading;
 
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
 pub use crate::error::{Error, Result};
-pub use crate::future::{Future, FutureAwait, Promise, get_all};
+pub use crate::future::{CloneValue, Future, FutureAwait, Promise, get_all, get_all_settled};
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 
 /// Items used by the code `#[pykka::actor]` and `#[pykka::traversable]` generate. Not public

@@ -2,8 +2,8 @@
 #![doc = include_str!("../README.md")]
 
 pub use pykka_core::{
-    Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Context, Dispatch, Error, Failure, Future, FutureAwait,
-    Promise, Proxied, Reply, Result, Traversable, Unhandled, debug, get_all,
+    Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, CloneValue, Context, Dispatch, Error, Failure, Future,
+    FutureAwait, Promise, Proxied, Reply, Result, Traversable, Unhandled, debug, get_all, get_all_settled,
 };
 #[cfg(feature = "macros")]
 pub use pykka_macros::{actor, traversable};
