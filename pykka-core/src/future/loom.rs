@@ -85,8 +85,10 @@ fn loom_a_blocking_and_an_awaiting_reader_of_a_derived_future_share_one_run() {
         let runs = Arc::new(AtomicUsize::new(0));
         let (promise, source) = Promise::new();
         let mapped = counted_map(&source, &runs);
-        let other = mapped.clone();
-        let awaiting = thread::spawn(move || block_on(other.into_future()));
+        // Awaiting moves the value out, so the awaiting reader awaits a future derived from
+        // `mapped`, whose polling turn on `mapped` races the blocking reader's.
+        let reread = mapped.map(|v| v);
+        let awaiting = thread::spawn(move || block_on(reread.into_future()));
         promise.set(4);
         assert_eq!(mapped.get(), Ok(40));
         assert_eq!(awaiting.join().unwrap(), Ok(40));

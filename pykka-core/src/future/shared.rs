@@ -335,7 +335,11 @@ impl<T> Shared<T> {
             let mut turn = match self.try_turn(derive) {
                 TurnAttempt::Set => return Ok(()),
                 TurnAttempt::Busy(turns) => {
-                    self.wait_turn(turns, deadline, timeout.unwrap_or_default())?;
+                    if self.wait_turn(turns, deadline, timeout.unwrap_or_default())? {
+                        // Already in the slot, perhaps not yet flagged in `state`: looping
+                        // back to `is_set` would spin until the setter's thread runs again.
+                        return Ok(());
+                    }
                     waited = true;
                     continue;
                 }
@@ -356,17 +360,23 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Waits until the value is set or the turn started before `turns` turns had ended ends.
-    fn wait_turn(&self, turns: u64, deadline: Option<Instant>, waited: Duration) -> Result<()> {
+    /// Waits until the value is set (then returns true) or the turn started before `turns`
+    /// turns had ended ends (false).
+    fn wait_turn(&self, turns: u64, deadline: Option<Instant>, waited: Duration) -> Result<bool> {
         let mut slot = self.lock();
-        while slot.value.is_none() && !slot.taken && slot.hook_turns == turns {
+        loop {
+            if slot.value.is_some() || slot.taken {
+                return Ok(true);
+            }
+            if slot.hook_turns != turns {
+                return Ok(false);
+            }
             let now = Instant::now();
             if deadline.is_some_and(|d| now >= d) {
                 return Err(self.timeout(waited));
             }
             slot = self.park(slot, deadline.map(|d| d - now));
         }
-        Ok(())
     }
 
     /// Polls for the value without blocking: `Ready(Ok(()))` once it is set (computing it
