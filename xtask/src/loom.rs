@@ -7,9 +7,9 @@
 
 use crate::util::{cargo, project_root, run};
 
-/// Enough preemptions to find every race of the current models, few enough to finish in a
-/// couple of minutes on two cores.
-const MAX_PREEMPTIONS: &str = "3";
+/// The default preemption bound. The future models take about a second at 5 and five at 20
+/// (which explores them exhaustively); the bound leaves room for bigger models.
+const MAX_PREEMPTIONS: &str = "5";
 
 pub(crate) fn run_models() -> Result<(), String> {
     let preemptions = std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| MAX_PREEMPTIONS.to_owned());

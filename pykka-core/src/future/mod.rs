@@ -84,7 +84,7 @@ pub struct Promise<T> {
 /// of a type that is not `Clone`, to use [`wait`](Future::wait) (or `.await`) instead, which
 /// moves the value out.
 #[diagnostic::on_unimplemented(
-    message = "`Future::get` hands out clones of the value, and `{Self}` is not `Clone`",
+    message = "`Future::get` hands out clones, and `{Self}` is not `Clone`: use `wait()` to move the value out",
     label = "`{Self}` is not `Clone`",
     note = "use `wait()` or `wait_timeout()` (or `.await`) to move the value out without cloning it"
 )]
