@@ -585,7 +585,10 @@ fn awaiting_a_derived_future_while_a_blocking_reader_computes_it_does_not_block(
         spawn("blocking-reader", move || mapped.get_timeout(DEFAULT_TIMEOUT))
     };
     entered.wait();
-    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(mapped, move || inner_p.set(5));
+    // Awaiting moves the value out, so await a future read from `mapped` (which leaves
+    // `mapped`'s value for the blocking reader): its poll races for `mapped`'s turn.
+    let reread = mapped.map(|v| v);
+    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(reread, move || inner_p.set(5));
     assert!(after_pending, "the first poll blocked instead of returning Pending");
     assert_eq!(polled.output, Ok(15));
     assert_eq!(blocking.join().unwrap(), Ok(15));
