@@ -34,13 +34,14 @@ mod lifecycle;
 mod limits;
 mod proxy;
 mod registry;
+mod sync;
 mod threading;
 
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
 pub use crate::error::{Error, Result};
-pub use crate::future::{Future, FutureAwait, Promise, get_all};
+pub use crate::future::{CloneValue, Future, FutureAwait, Promise, get_all, get_all_settled};
 pub use crate::limits::{actor_threads, max_actor_threads, set_max_actor_threads};
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 

@@ -5,6 +5,7 @@
 //! B067 are C (the type system rejects them) and belong to the compile-fail suite.
 
 use std::collections::HashMap;
+use std::future::IntoFuture;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -12,7 +13,7 @@ use std::task::{Poll, Wake, Waker};
 use std::thread::Thread;
 use std::time::{Duration, Instant};
 
-use pykka::{Actor, Context, Error, Future, Promise, Unhandled, get_all};
+use pykka::{Actor, ActorRegistry, Context, Error, Future, Promise, Unhandled, get_all, get_all_settled};
 
 use crate::support::{DEFAULT_TIMEOUT, Latch, spawn, within};
 
@@ -502,4 +503,296 @@ fn b069_reduce_computes_once() {
         2,
         "two steps for three items, on the first get only"
     );
+}
+
+// --- `.await` on derived futures never blocks (issue 11, section 4) ---------------------------
+
+/// Awaits `derived` on this thread with [`block_on`]; `set` makes its sources ready and runs
+/// on a helper thread once the first poll returned `Pending` (or after [`DEFAULT_TIMEOUT`] if
+/// the poll blocked instead, so a blocking poll fails the test rather than hanging it).
+/// Returns what `block_on` saw and whether `set` ran after a first `Pending`.
+fn await_with_sources_set_after_the_first_poll<T: Send + 'static>(
+    derived: Future<T>,
+    set: impl FnOnce() + Send + 'static,
+) -> (Polled<pykka::Result<T>>, bool) {
+    let (polled_tx, polled_rx) = mpsc::channel::<()>();
+    let setter = spawn("setter", move || {
+        let after_pending = polled_rx.recv_timeout(DEFAULT_TIMEOUT).is_ok();
+        set();
+        after_pending
+    });
+    let polled = block_on(derived.into_future(), move || {
+        let _ = polled_tx.send(());
+    });
+    (polled, setter.join().unwrap())
+}
+
+#[test]
+fn awaiting_a_mapped_future_of_a_pending_promise_returns_pending_then_its_value() {
+    let (promise, future) = Promise::new();
+    let mapped = future.map(|v: u32| v + 1);
+    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(mapped, move || promise.set(41));
+    assert!(after_pending, "the first poll blocked instead of returning Pending");
+    assert_eq!(polled.output, Ok(42));
+    assert_eq!(
+        polled.polls, 2,
+        "Pending once, then Ready after the wake-up: {polled:?}"
+    );
+    assert!(polled.wakes >= 1, "{polled:?}");
+}
+
+#[test]
+fn awaiting_any_derived_future_of_pending_sources_returns_pending_at_once() {
+    // Every combinator, and chains of them, compose through wakers.
+    let (pa, a) = Promise::<Vec<u32>>::new();
+    let (pb, b) = Promise::<Vec<u32>>::new();
+    let (pc, c) = Promise::<Future<u32>>::new();
+    let (pd, d) = Promise::<u32>::new();
+    let derived = Future::all([
+        a.filter(|x| x % 2 == 0).map(|v| v.len() as u32),
+        a.reduce(|x, y| x + y),
+        b.reduce_with(100, |x, y| x + y),
+        c.flatten().map(|v| v * 2),
+        Future::ready(7).join([a.map(|v| v[0])]).map(|v| v.iter().sum()),
+    ]);
+    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(derived, move || {
+        pa.set(vec![1, 2, 3, 4]);
+        pb.set(vec![5]);
+        pc.set(d);
+        pd.set(21);
+    });
+    assert!(after_pending, "the first poll blocked instead of returning Pending");
+    assert_eq!(polled.output, Ok(vec![2, 10, 105, 42, 8]));
+    assert!(polled.polls >= 2, "{polled:?}");
+}
+
+#[test]
+fn awaiting_a_derived_future_while_a_blocking_reader_computes_it_does_not_block() {
+    // The blocking reader holds the turn at computing the value and waits for the source
+    // inside it; the awaiting reader must return Pending and be woken when that turn ends.
+    let (inner_p, inner) = Promise::<u32>::new();
+    let entered = Latch::new();
+    let source = {
+        let entered = entered.clone();
+        Future::with_get_hook(move |timeout| {
+            entered.open();
+            inner.get_opt(timeout)
+        })
+    };
+    let mapped = source.map(|v| v * 3);
+    let blocking = {
+        let mapped = mapped.clone();
+        spawn("blocking-reader", move || mapped.get_timeout(DEFAULT_TIMEOUT))
+    };
+    entered.wait();
+    // Awaiting moves the value out, so await a future read from `mapped` (which leaves
+    // `mapped`'s value for the blocking reader): its poll races for `mapped`'s turn.
+    let reread = mapped.map(|v| v);
+    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(reread, move || inner_p.set(5));
+    assert!(after_pending, "the first poll blocked instead of returning Pending");
+    assert_eq!(polled.output, Ok(15));
+    assert_eq!(blocking.join().unwrap(), Ok(15));
+}
+
+#[test]
+fn awaiting_a_join_reports_the_first_error_in_input_order() {
+    let (pa, a) = Promise::<u32>::new();
+    let joined = a.join([Future::failed(Error::custom("second"))]);
+    let (polled, after_pending) = await_with_sources_set_after_the_first_poll(joined, move || {
+        pa.set_error(Error::custom("first"));
+    });
+    assert!(after_pending);
+    assert_eq!(polled.output, Err(Error::custom("first")));
+}
+
+// --- flatten ----------------------------------------------------------------------------------
+
+#[test]
+fn flatten_reads_the_value_of_the_inner_future() {
+    let (outer_p, outer) = Promise::<Future<u32>>::new();
+    let (inner_p, inner) = Promise::new();
+    let flat = outer.flatten();
+    assert!(flat.get_timeout(Duration::ZERO).unwrap_err().is_timeout());
+    outer_p.set(inner);
+    assert!(
+        flat.get_timeout(Duration::ZERO).unwrap_err().is_timeout(),
+        "the inner future is not set yet"
+    );
+    inner_p.set(9);
+    assert_eq!(flat.get_timeout(DEFAULT_TIMEOUT), Ok(9));
+    assert_eq!(flat.get(), Ok(9));
+}
+
+#[test]
+fn flatten_hands_on_an_error_of_either_future() {
+    let outer_failed = Future::<Future<u32>>::failed(Error::custom("outer"));
+    assert_eq!(outer_failed.flatten().get(), Err(Error::custom("outer")));
+    let inner_failed = Future::ready(Future::<u32>::failed(Error::custom("inner")));
+    assert_eq!(inner_failed.flatten().get(), Err(Error::custom("inner")));
+}
+
+// --- A panic in a combinator's closure (issue 11, section 2) ----------------------------------
+
+fn is_closure_panic(result: &pykka::Result<u32>, combinator: &str) -> bool {
+    matches!(result, Err(Error::Custom { message })
+        if message.contains(combinator) && message.contains("kaboom"))
+}
+
+#[test]
+fn a_panic_in_a_map_closure_fails_every_reader_with_the_same_error() {
+    let mapped = Future::ready(1u32).map(|_| -> u32 { panic!("kaboom") });
+    let first = mapped.get();
+    assert!(is_closure_panic(&first, "Future::map"), "{first:?}");
+    assert_eq!(mapped.get(), first);
+    assert_eq!(mapped.get_timeout(Duration::ZERO), first);
+    assert_eq!(block_on(mapped.clone().into_future(), || ()).output, first);
+    assert_eq!(mapped.wait(), first);
+}
+
+#[test]
+fn a_panic_in_filter_or_reduce_fails_every_reader_with_the_same_error() {
+    let source = Future::ready(vec![1u32, 2]);
+    let filtered = source.filter(|_| panic!("kaboom")).map(|v| v.len() as u32);
+    let reduced = source.reduce(|_, _| panic!("kaboom"));
+    let folded = source.reduce_with(0u32, |_, _| panic!("kaboom"));
+    for (future, combinator) in [
+        (filtered, "Future::filter"),
+        (reduced, "Future::reduce"),
+        (folded, "Future::reduce_with"),
+    ] {
+        let first = future.get();
+        assert!(is_closure_panic(&first, combinator), "{combinator}: {first:?}");
+        assert_eq!(future.get(), first, "{combinator}");
+    }
+}
+
+#[test]
+fn readers_racing_on_a_panicking_map_all_get_the_same_error() {
+    for _ in 0..50 {
+        let (promise, source) = Promise::<u32>::new();
+        let mapped = source.map(|_| -> u32 { panic!("kaboom") });
+        let barrier = Arc::new(std::sync::Barrier::new(4));
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                let (mapped, barrier) = (mapped.clone(), barrier.clone());
+                spawn("reader", move || {
+                    barrier.wait();
+                    mapped.get_timeout(DEFAULT_TIMEOUT)
+                })
+            })
+            .collect();
+        barrier.wait();
+        promise.set(1);
+        for reader in readers {
+            let result = reader.join().unwrap();
+            assert!(is_closure_panic(&result, "Future::map"), "{result:?}");
+        }
+    }
+}
+
+// --- get_all_settled (issue 11, section 5) ----------------------------------------------------
+
+#[test]
+fn get_all_settled_returns_every_outcome_under_one_deadline() {
+    let (_never, slow) = Promise::<u32>::new();
+    let (late_p, late) = Promise::<u32>::new();
+    late_p.set(5);
+    let futures = [
+        Future::ready(1),
+        Future::failed(Error::custom("broken backend")),
+        slow,
+        late,
+    ];
+    let outcomes = get_all_settled(&futures, Some(Duration::from_millis(20)));
+    assert_eq!(outcomes.len(), 4);
+    assert_eq!(outcomes[0], Ok(1));
+    assert_eq!(outcomes[1], Err(Error::custom("broken backend")));
+    assert!(outcomes[2].as_ref().unwrap_err().is_timeout(), "{outcomes:?}");
+    assert_eq!(
+        outcomes[3],
+        Ok(5),
+        "a value already there after the deadline is still returned"
+    );
+}
+
+#[test]
+fn get_all_settled_without_a_timeout_waits_for_every_future() {
+    let (promises, futures): (Vec<_>, Vec<_>) = (0..3).map(|_| Promise::<u32>::new()).unzip();
+    let setter = spawn("setter", move || {
+        for (n, p) in promises.into_iter().enumerate().rev() {
+            if n == 1 {
+                p.set_error(Error::custom("one"));
+            } else {
+                p.set(u32::try_from(n).unwrap());
+            }
+        }
+    });
+    let outcomes = get_all_settled(&futures, None);
+    assert_eq!(outcomes, vec![Ok(0), Err(Error::custom("one")), Ok(2)]);
+    setter.join().unwrap();
+}
+
+// --- An unread reply whose Drop panics (issue 11, section 2) ----------------------------------
+
+/// A reply that panics when dropped, if told to.
+#[derive(Debug)]
+struct Touchy {
+    explode: bool,
+}
+
+impl Drop for Touchy {
+    fn drop(&mut self) {
+        if self.explode && !std::thread::panicking() {
+            panic!("touchy reply dropped");
+        }
+    }
+}
+
+/// Replies with a [`Touchy`] once its gate opens; counts its failures.
+struct TouchyReplier {
+    failures: Arc<AtomicUsize>,
+}
+
+impl Actor for TouchyReplier {
+    type Message = (Latch, bool);
+    type Reply = Touchy;
+    fn on_receive(&mut self, _ctx: &Context<Self>, (gate, explode): (Latch, bool)) -> Result<Touchy, Unhandled> {
+        gate.wait();
+        Ok(Touchy { explode })
+    }
+    fn on_failure(&mut self, _ctx: &Context<Self>, _failure: &pykka::Failure) {
+        self.failures.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_reply_whose_drop_panics_after_the_asker_gave_up_is_contained_and_logged() {
+    let logs = crate::support::logs();
+    let registry = ActorRegistry::new();
+    let failures = Arc::new(AtomicUsize::new(0));
+    let actor = TouchyReplier {
+        failures: failures.clone(),
+    }
+    .start_in(&registry);
+    let gate = Latch::new();
+    // The asker gives up: once by dropping its future, once by timing out and dropping it.
+    drop(actor.ask_future((gate.clone(), true)));
+    let timed_out = actor.ask_future((gate.clone(), true));
+    assert!(timed_out.clone().wait_timeout(Duration::ZERO).unwrap_err().is_timeout());
+    drop(timed_out);
+    gate.open();
+    let opened = Latch::new();
+    opened.open();
+    let later = actor.ask_future((opened, false)).wait_timeout(DEFAULT_TIMEOUT);
+    assert!(matches!(later, Ok(Touchy { explode: false })), "{later:?}");
+    assert!(actor.is_alive());
+    let errors = logs.at(actor.urn(), tracing::Level::ERROR);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for record in &errors {
+        assert_eq!(record.target, "pykka");
+        assert_eq!(record.actor.as_deref(), Some(actor.to_string().as_str()));
+        assert!(record.message.contains("touchy reply dropped"), "{record:?}");
+    }
+    assert!(actor.stop());
+    assert_eq!(failures.load(Ordering::SeqCst), 0, "on_failure must not run");
 }

@@ -2,13 +2,14 @@
 //!
 //! Tasks: `ci` (everything CI checks), `bench` (benchmark JSON lines and a table), `examples`
 //! (run every example and compare its output), `bless` (rewrite trybuild snapshots), `tidy`
-//! (repository hygiene), `help`.
+//! (repository hygiene), `loom` (model-check the core), `help`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool")]
 
 mod bench;
 mod ci;
 mod examples;
+mod loom;
 mod tidy;
 mod util;
 
@@ -23,6 +24,7 @@ tasks:
   bench [ARGS]       run pykka-bench in release (ARGS: --target S --reps R WORKLOAD...)
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout
+  loom               model-check the core with loom (--cfg loom, target/loom)
   bless              rewrite the trybuild .stderr snapshots (TRYBUILD=overwrite)
   tidy               repository hygiene checks
   help               this text
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         "ci" => ci::run(rest),
         "bench" => bench::run(rest),
         "examples" => examples::run(),
+        "loom" => loom::run_models(),
         "bless" => util::run(
             util::cargo()
                 .args(["test", "-p", "pykka-tests", "--test", "compiletest"])
