@@ -1,14 +1,15 @@
 //! Project automation, following the cargo-xtask convention: `cargo xtask <task>`.
 //!
 //! Tasks: `ci` (everything CI checks), `bench` (benchmark JSON lines and a table), `examples`
-//! (run every example and compare its output), `bless` (rewrite trybuild snapshots), `tidy`
-//! (repository hygiene), `help`.
+//! (run every example and compare its output), `stress` (the randomized stress test), `bless`
+//! (rewrite trybuild snapshots), `tidy` (repository hygiene), `help`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool")]
 
 mod bench;
 mod ci;
 mod examples;
+mod stress;
 mod tidy;
 mod util;
 
@@ -22,6 +23,9 @@ tasks:
   bench [ARGS]       run pykka-bench in release (ARGS: --target S --reps R WORKLOAD...)
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout
+  stress [ARGS]      run the randomized stress test pykka-stress in release
+                     (ARGS: --seconds N (default 10) --seed S --include-known-defects
+                     or --known-defects drain-window,reply-drop,start-drop,stop-all-wait)
   bless              rewrite the trybuild .stderr snapshots (TRYBUILD=overwrite)
   tidy               repository hygiene checks
   help               this text
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         "ci" => ci::run(),
         "bench" => bench::run(rest),
         "examples" => examples::run(),
+        "stress" => stress::run(rest),
         "bless" => util::run(
             util::cargo()
                 .args(["test", "-p", "pykka-tests", "--test", "compiletest"])
