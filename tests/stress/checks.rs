@@ -99,12 +99,12 @@ pub(crate) struct Activity {
 }
 
 impl Activity {
-    /// Notes the start of an operation; `describe` is only called if it hangs... so it is
-    /// cheap: the description is built up front but only from a few numbers.
+    /// Notes the start of the operation `op` (its description, shown if it hangs).
     pub(crate) fn begin(&self, op: String) {
         *lock(&self.current) = Some((Instant::now(), op));
     }
 
+    /// Notes that the operation ended.
     pub(crate) fn end(&self) {
         *lock(&self.current) = None;
     }
