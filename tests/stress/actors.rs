@@ -31,14 +31,24 @@ pub(crate) struct Tag {
     pub(crate) seq: u64,
 }
 
-/// A value whose `Drop` panics (unless the thread is already panicking).
+/// The message of a reply's `Drop` panic: an actor must never fail of it.
+pub(crate) const REPLY_DROP: &str = "stress: intended: Drop of a reply";
+
+/// A value whose `Drop` panics (unless the thread is already panicking), inside a message or
+/// inside a reply.
 #[derive(Debug)]
-pub(crate) struct Bomb;
+pub(crate) enum Bomb {
+    Message,
+    Reply,
+}
 
 impl Drop for Bomb {
     fn drop(&mut self) {
         if !std::thread::panicking() {
-            panic!("{MARKER}: Drop of a message or reply");
+            match self {
+                Bomb::Message => panic!("{MARKER}: Drop of a message"),
+                Bomb::Reply => panic!("{REPLY_DROP}"),
+            }
         }
     }
 }
@@ -228,7 +238,7 @@ impl Core {
             }
             Kind::ReplyBomb(value) => Ok(Answer {
                 value: expected(value),
-                bomb: Some(Bomb),
+                bomb: Some(Bomb::Reply),
             }),
             Kind::Unknown => Err(Unhandled::default()),
         }
@@ -261,6 +271,13 @@ impl Core {
         }
         if !failure.message().starts_with(MARKER) {
             violation(format!("{}: failed without an intended panic: {failure}", probe.label));
+        }
+        if failure.message() == REPLY_DROP {
+            // Section 2: such a panic must be contained and logged, not fail the actor.
+            violation(format!(
+                "{}: failed because a reply's Drop panicked on the actor's thread (a told message's reply, or an asker that gave up)",
+                probe.label
+            ));
         }
         if probe.plan.on_failure {
             panic!("{MARKER}: panic in on_failure");

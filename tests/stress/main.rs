@@ -24,8 +24,9 @@
 //!   combination (exactly one of `on_stop`/`on_failure` after a clean start), and an actor fails
 //!   only from an intended panic;
 //! - once a stop has answered, the actor's hooks and `Drop` are done;
-//! - at the end no registry entry, no actor value and no actor thread is left (threads counted
-//!   from `/proc/self/status` where it exists).
+//! - an actor never fails because a reply's `Drop` panicked on its thread;
+//! - at the end no registry entry, no actor value, no actor debug record and no actor thread is
+//!   left (threads counted from `/proc/self/status` where it exists).
 //!
 //! On a violation it prints the seed, the operation and what was expected, and exits non-zero;
 //! otherwise it prints a one-line summary. The seed fixes each driver's sequence of operations;
@@ -213,6 +214,7 @@ fn finish(world: &World, activity: &Activity, baseline_threads: Option<usize>) {
             && LIVE.load(Ordering::SeqCst) == 0
             && scopes().all(ActorRegistry::is_empty)
             && checks::thread_count() == baseline_threads
+            && pykka::debug::actor_states().is_empty()
     };
     let until = Instant::now() + HANG;
     while !settled() && Instant::now() < until {
@@ -234,6 +236,14 @@ fn finish(world: &World, activity: &Activity, baseline_threads: Option<usize>) {
         if !scope.is_empty() {
             violation(format!("at the end registry {i} still holds {:?}", scope.get_all()));
         }
+    }
+    let records = pykka::debug::actor_states();
+    if !records.is_empty() {
+        violation(format!(
+            "at the end {} actor debug records are left (expected none), first: {:?}",
+            records.len(),
+            &records[..records.len().min(3)]
+        ));
     }
     let threads = checks::thread_count();
     if threads != baseline_threads {

@@ -419,7 +419,7 @@ impl What {
             What::Work(v) => Kind::Work(v),
             What::Slow(micros, value) => Kind::Slow { micros, value },
             What::Panic => Kind::Panic,
-            What::Bomb => Kind::Bomb(Bomb),
+            What::Bomb => Kind::Bomb(Bomb::Message),
             What::ReplyBomb(v) => Kind::ReplyBomb(v),
             What::Unknown => Kind::Unknown,
         };
