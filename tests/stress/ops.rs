@@ -31,7 +31,7 @@ pub(crate) const SHARED_SCOPES: usize = 2;
 /// At most this many actors in the pool (a start becomes a no-op beyond it).
 const MAX_POOL: usize = 48;
 
-/// The operations, in the order of [`Op::NAMES`] and [`WEIGHTS`].
+/// The operations, in the order of `Op::NAMES` and `Op::WEIGHTS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {
     Start,
