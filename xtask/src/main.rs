@@ -1,8 +1,9 @@
 //! Project automation, following the cargo-xtask convention: `cargo xtask <task>`.
 //!
 //! Tasks: `ci` (everything CI checks), `bench` (benchmark JSON lines and a table), `examples`
-//! (run every example and compare its output), `bless` (rewrite trybuild snapshots), `tidy`
-//! (repository hygiene), `loom` (model-check the core), `help`.
+//! (run every example and compare its output), `stress` (the randomized stress test), `loom`
+//! (model-check the core), `bless` (rewrite trybuild snapshots), `tidy` (repository hygiene),
+//! `help`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool")]
 
@@ -10,6 +11,7 @@ mod bench;
 mod ci;
 mod examples;
 mod loom;
+mod stress;
 mod tidy;
 mod util;
 
@@ -25,6 +27,9 @@ tasks:
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout
   loom               model-check the core with loom (--cfg loom, target/loom)
+  stress [ARGS]      run the randomized stress test pykka-stress in release
+                     (ARGS: --seconds N (default 10) --seed S --include-known-defects
+                     or --known-defects drain-window,reply-drop,start-drop,stop-all-wait)
   bless              rewrite the trybuild .stderr snapshots (TRYBUILD=overwrite)
   tidy               repository hygiene checks
   help               this text
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "examples" => examples::run(),
         "loom" => loom::run_models(),
+        "stress" => stress::run(rest),
         "bless" => util::run(
             util::cargo()
                 .args(["test", "-p", "pykka-tests", "--test", "compiletest"])
