@@ -13,7 +13,7 @@ use crate::call::{Call, Job};
 use crate::debug::ActorState;
 use crate::envelope::{Envelope, StopReply};
 use crate::error::{Error, Result};
-use crate::future::{Future, Promise};
+use crate::future::{Future, Limit, Promise};
 use crate::inbox::{InboxSender, SendError};
 use crate::proxy::Dispatch;
 use crate::registry::ActorRegistry;
@@ -164,7 +164,11 @@ impl<A: Actor> ActorRef<A> {
         }
     }
 
-    /// Sends a message and returns a future for the reply, without blocking.
+    /// Sends a message and returns a future for the reply, without waiting for the reply.
+    ///
+    /// On a bounded inbox it waits for room, like [`tell`](Self::tell); use
+    /// [`ask_timeout`](Self::ask_timeout) to bound that wait, or
+    /// `try_tell` not to wait at all.
     ///
     /// If the actor is dead, the future has already failed with [`Error::ActorDead`]; if it
     /// stops before handling the message, the future fails with it then.
@@ -275,6 +279,24 @@ impl<A: Actor> ActorRef<A> {
             return Err(self.dead());
         }
         self.enqueue(Envelope::Call(Call::new(job)))
+    }
+
+    /// [`call`](Self::call), waiting for room in a bounded inbox until `limit`'s deadline at
+    /// most (`None`: as long as it takes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor has stopped, [`Error::Timeout`] (with the limit's
+    /// timeout) if the room did not come in time.
+    #[inline]
+    pub(crate) fn call_limited<J: Job<A>>(&self, job: J, limit: Option<Limit>) -> Result<()> {
+        let Some(limit) = limit else {
+            return self.call(job);
+        };
+        if !self.is_alive() {
+            return Err(self.dead());
+        }
+        self.send_until(Envelope::Call(Call::new(job)), Some(limit.deadline), limit.timeout)
     }
 
     /// Asks the actor to stop and waits until it has.

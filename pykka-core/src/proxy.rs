@@ -6,12 +6,13 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::actor::{Actor, Context};
 use crate::actor_ref::ActorRef;
 use crate::call::Job;
 use crate::error::Error;
-use crate::future::{Future, Promise};
+use crate::future::{Future, Limit, Promise};
 use crate::threading::panic_message;
 
 /// A message that can be applied to a `T`: the generated message enums implement it for the
@@ -120,6 +121,8 @@ pub struct ProxyBase<A: Actor, T> {
     path: Arc<[&'static str]>,
     /// `None` for a proxy to the actor itself (then `T` is `A`).
     access: Option<Access<A, T>>,
+    /// Set by `with_timeout`: bounds each call's wait for room and its reply's blocking reads.
+    timeout: Option<Duration>,
 }
 
 impl<A: Actor> ProxyBase<A, A> {
@@ -129,6 +132,7 @@ impl<A: Actor> ProxyBase<A, A> {
             actor_ref,
             path: Arc::from(Vec::new()),
             access: None,
+            timeout: None,
         }
     }
 }
@@ -153,12 +157,41 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
             actor_ref: self.actor_ref.clone(),
             path: Arc::from(path),
             access: Some(Arc::new(Box::new(move |a: &mut A| field(resolve(&parent, a))))),
+            timeout: self.timeout,
         }
     }
 
-    /// Creates a reply slot answered by this proxy's actor.
+    /// The same proxy with another default timeout (`None`: none), which nested proxies and
+    /// the `defer()` form taken from it inherit.
+    ///
+    /// With a timeout `t`, each call fixes a deadline `t` from when it is made. The call waits
+    /// for room in a bounded inbox until then at most: if the room does not come, an ask-form
+    /// call returns a future already failed with [`Error::Timeout`] and a `defer()` call
+    /// returns that error. The call's future gives up at the same deadline when it is read
+    /// without a timeout of its own (`get`, `wait`), or with a later one. `.await` is not
+    /// bounded by it (there is no timer behind a poll).
+    pub fn with_timeout(&self, timeout: Option<Duration>) -> Self {
+        ProxyBase {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// Returns the default timeout set by [`with_timeout`](Self::with_timeout).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Creates a reply slot answered by this proxy's actor (limited by the proxy's timeout, if
+    /// it has one).
     pub fn reply<R>(&self) -> (Reply<R>, Future<R>) {
-        Reply::for_actor(self.actor_ref.id())
+        match self.timeout {
+            None => Reply::for_actor(self.actor_ref.id()),
+            Some(timeout) => {
+                let (promise, future) = Promise::with_limit(self.actor_ref.id().clone(), Limit::after(timeout));
+                (Reply::ask(promise), future)
+            }
+        }
     }
 
     /// Sends the work of one generated method: `f` builds the method's message on the actor's
@@ -180,9 +213,27 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         L: Fn() -> &'static str + Send + 'static,
         F: FnOnce(&mut T) + Send + 'static,
     {
+        match self.timeout {
+            None => self.send_limited(label, f, None),
+            Some(timeout) => self.send_limited(label, f, Some(Limit::after(timeout))),
+        }
+    }
+
+    /// Queues the work of one generated method, waiting for room in a bounded inbox until
+    /// `limit`'s deadline at most (`None`: as long as it takes).
+    #[inline]
+    fn send_limited<L, F>(&self, label: L, f: F, limit: Option<Limit>) -> crate::Result<()>
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut T) + Send + 'static,
+    {
         match &self.access {
-            None => self.actor_ref.call(MethodJob::new(label, f, Root(PhantomData))),
-            Some(access) => self.actor_ref.call(MethodJob::new(label, f, access.clone())),
+            None => self
+                .actor_ref
+                .call_limited(MethodJob::new(label, f, Root(PhantomData)), limit),
+            Some(access) => self
+                .actor_ref
+                .call_limited(MethodJob::new(label, f, access.clone()), limit),
         }
     }
 
@@ -194,9 +245,11 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         F: FnOnce(&mut T) + Send + 'static,
     {
         // On a dead actor `f`, and with it the reply slot, is dropped, which fails `future`
-        // with `ActorDead`.
-        let _ = self.send_fn(label, f);
-        future
+        // with `ActorDead`. A proxy with a timeout waits for room until the reply's own limit.
+        match self.send_limited(label, f, future.limit()) {
+            Err(error @ Error::Timeout { .. }) => Future::failed_for(error, Some(self.actor_ref.id().clone())),
+            _ => future,
+        }
     }
 }
 
@@ -278,6 +331,7 @@ impl<A: Actor, T> Clone for ProxyBase<A, T> {
             actor_ref: self.actor_ref.clone(),
             path: self.path.clone(),
             access: self.access.clone(),
+            timeout: self.timeout,
         }
     }
 }

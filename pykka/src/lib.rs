@@ -3,8 +3,8 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, CloneValue, Context, Dispatch, Error, Failure, Future,
-    FutureAwait, Promise, Proxied, Reply, Result, Traversable, Unhandled, actor_threads, debug, get_all, get_all_settled,
-    max_actor_threads, set_max_actor_threads,
+    FutureAwait, Promise, Proxied, Reply, Result, Traversable, Unhandled, actor_threads, debug, get_all,
+    get_all_settled, max_actor_threads, set_max_actor_threads,
 };
 /// Generates an actor's typed proxy and message enums: put it on the actor's struct **and** on
 /// one inherent `impl` block of it (which may be empty).
@@ -62,8 +62,11 @@ pub use pykka_core::{
 ///   - for every field marked `#[traversable]`: an accessor `field()` returning the nested
 ///     proxy of the field's type (see [`traversable`](macro@crate::traversable));
 ///   - `actor_ref()`, the actor's [`ActorRef`] (usable after the actor
-///     stopped), `defer()`, the fire-and-forget form, and `attr_path()`, the path from the
-///     actor (empty here).
+///     stopped), `defer()`, the fire-and-forget form, `attr_path()`, the path from the
+///     actor (empty here), and `with_timeout(Duration)`, the same proxy with a default
+///     timeout: each call waits at most that long for room in a bounded inbox, and its
+///     future's `get`/`wait` give up at the same deadline (nested proxies and `defer()`
+///     taken from it inherit it).
 /// - **`CalculatorDefer`**, from `proxy.defer()`: the same methods and setters, each sending
 ///   its message without a reply and returning `Result<()>` (tell semantics; a panic in such a
 ///   call is a failure of the actor), and `actor_ref()`.
@@ -162,7 +165,7 @@ pub use pykka_core::{
 /// A proxied method's name (or its `rename`) and a field's accessors (`x` and `set_x`, or the
 /// renamed pair) must not be:
 ///
-/// - `actor_ref`, `defer` or `attr_path`: every proxy has these methods;
+/// - `actor_ref`, `defer`, `attr_path` or `with_timeout`: every proxy has these methods;
 /// - `clone`, `clone_from`, `eq`, `ne`, `hash`, `fmt` or `to_string`: an inherent method of
 ///   that name would silently shadow the proxy's `Clone`, `PartialEq`, `Hash`, `Debug`/`Display`
 ///   or `ToString` method (`proxy.clone()` would send a message);

@@ -13,6 +13,7 @@ mod future;
 mod logging;
 mod macros;
 mod proxy;
+mod proxy_timeout;
 mod races;
 mod registry;
 mod support;

@@ -24,6 +24,7 @@ use crate::sync::Arc;
 
 pub use self::all::{get_all, get_all_settled};
 pub use self::awaiting::FutureAwait;
+pub(crate) use self::shared::Limit;
 use self::shared::{Derive, Shared};
 
 /// A value that will be available later: the reply of an `ask` or a proxy call.
@@ -104,6 +105,15 @@ impl<T> Promise<T> {
         (Promise { shared: shared.clone() }, Future { shared })
     }
 
+    /// A reply slot of `fulfiller` whose future's blocking reads give up at `limit` when the
+    /// reader gives no timeout of its own (or a later one).
+    pub(crate) fn with_limit(fulfiller: ActorId, limit: Limit) -> (Promise<T>, Future<T>) {
+        let mut shared = Shared::new(Some(fulfiller), None);
+        shared.limit = Some(limit);
+        let shared = Arc::new(shared);
+        (Promise { shared: shared.clone() }, Future { shared })
+    }
+
     /// Sets the future's value, waking every reader.
     pub fn set(self, value: T) {
         self.shared.complete(Ok(value));
@@ -174,6 +184,12 @@ impl<T> Future<T> {
         Future {
             shared: Arc::new(Shared::new(None, Some(Box::new(derive)))),
         }
+    }
+
+    /// The default limit of this future's blocking reads, if it is the reply of a proxy with a
+    /// timeout.
+    pub(crate) fn limit(&self) -> Option<Limit> {
+        self.shared.limit
     }
 
     /// Returns the actor expected to fulfil this future, if it is an actor's reply.

@@ -68,6 +68,27 @@ pub(super) struct Shared<T> {
     derive: Option<Mutex<Option<BoxDerive<T>>>>,
     /// The actor expected to fulfil this future, for errors and deadlock detection.
     pub(super) fulfiller: Option<ActorId>,
+    /// The default limit of a blocking read that gives none: set on the replies of a proxy
+    /// with a timeout ([`Limit`]).
+    pub(super) limit: Option<Limit>,
+}
+
+/// When a blocking read of a future gives up by default: the deadline fixed when the message
+/// was sent, and the timeout it came from (for the error).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limit {
+    pub(crate) deadline: Instant,
+    pub(crate) timeout: Duration,
+}
+
+impl Limit {
+    /// A limit `timeout` from now.
+    pub(crate) fn after(timeout: Duration) -> Self {
+        Limit {
+            deadline: Instant::now() + timeout,
+            timeout,
+        }
+    }
 }
 
 /// A reader's turn at computing a derived value: holds the `derive` lock and, when dropped
@@ -120,6 +141,7 @@ impl<T> Shared<T> {
             cond: Condvar::new(),
             derive: derive.map(|d| Mutex::new(Some(d))),
             fulfiller,
+            limit: None,
         }
     }
 
@@ -213,8 +235,16 @@ impl<T> Shared<T> {
         if let Some(derive) = &self.derive {
             return self.run_turn(derive, timeout);
         }
-        let deadline = timeout.map(|t| Instant::now() + t);
-        self.wait_set(deadline, timeout.unwrap_or_default())
+        let reader = timeout.map(|t| (Instant::now() + t, t));
+        // The earlier of the reader's deadline and the future's own limit, with the timeout
+        // that set it (for the error).
+        let (deadline, waited) = match (reader, self.limit) {
+            (Some((d, _)), Some(limit)) if limit.deadline < d => (Some(limit.deadline), limit.timeout),
+            (Some((d, t)), _) => (Some(d), t),
+            (None, Some(limit)) => (Some(limit.deadline), limit.timeout),
+            (None, None) => (None, Duration::ZERO),
+        };
+        self.wait_set(deadline, waited)
     }
 
     /// Spins briefly, then parks until the value is set or the deadline passes.

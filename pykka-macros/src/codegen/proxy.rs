@@ -101,6 +101,14 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
             pub fn attr_path(&self) -> &[&'static str] {
                 self.base.path()
             }
+
+            /// Returns this proxy with a default timeout: each call then waits at most
+            /// `timeout` for room in a bounded inbox, and its future's `get` (or `wait`)
+            /// gives up at the same deadline (`Error::Timeout`) unless given a shorter one.
+            /// Nested proxies and `defer()` taken from it inherit the timeout.
+            pub fn with_timeout(&self, timeout: ::core::time::Duration) -> Self {
+                Self { base: self.base.with_timeout(::core::option::Option::Some(timeout)) }
+            }
         }
 
         #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
