@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel as cb;
 
+use crate::panic;
+
 /// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
 /// the channel's own backoff takes over.
 const INBOX_SPIN_CHECKS: u32 = 64;
@@ -17,15 +19,17 @@ const INBOX_SPIN_CHECKS: u32 = 64;
 /// slots would never be answered). A bounded inbox adds `room`: one token per queued message
 /// in a bounded channel, taken before sending and given back when the message is received.
 pub(crate) struct InboxSender<T> {
-    tx: cb::Sender<T>,
+    tx: cb::Sender<Slot<T>>,
     room: Option<cb::Sender<()>>,
 }
 
 /// The receiving half, owned by the actor's runtime. Dropping it closes the inbox and drops
 /// every queued message, which fails their reply slots; senders waiting for room get
-/// [`SendError::Closed`].
+/// [`SendError::Closed`]. A queued message whose `Drop` panics is logged and the rest are
+/// still dropped (see [`Slot`]); the runtime drops the receiver inside
+/// [`panic::closing`] so the log names the actor.
 pub(crate) struct InboxReceiver<T> {
-    rx: cb::Receiver<T>,
+    rx: cb::Receiver<Slot<T>>,
     room: Option<cb::Receiver<()>>,
     /// When a wait gives up and starts again; see [`recv`](Self::recv).
     deadline: Cell<Instant>,
@@ -41,6 +45,46 @@ const STREAM: u32 = 32;
 /// inbox after each, before it starts waiting. See [`InboxReceiver::next_with`].
 const STREAM_YIELDS: u32 = 32;
 
+/// A message in the channel, until the receiver takes it out.
+///
+/// A message the receiver never takes is dropped by the channel: when the receiver goes away
+/// (the actor has stopped), inside the channel's own clean-up, one message after another. A
+/// panic in one message's `Drop` must not unwind through that clean-up (it would stop halfway,
+/// leaking every message behind it and leaving their reply slots unanswered forever), so the
+/// slot drops a message it still holds through [`panic::drop_queued`], which catches and logs
+/// the panic. The receiver takes the message out with [`take`](Self::take), which leaves
+/// `None` behind: a message is in an `Option` for free (the envelope's tag has room for
+/// `None`), and the slot's `Drop` after a `take` does nothing.
+struct Slot<T>(Option<T>);
+
+impl<T> Slot<T> {
+    #[inline(always)]
+    fn new(msg: T) -> Self {
+        Slot(Some(msg))
+    }
+
+    /// Takes the message out; `None` only for a slot already taken, which never travels.
+    #[inline(always)]
+    fn take(mut self) -> Option<T> {
+        self.0.take()
+    }
+
+    /// Takes back a message the channel refused. The caller's own message: its `Drop`, if it
+    /// panics, panics on the caller's thread as it would have without the slot.
+    fn into_unsent(mut self) -> T {
+        self.0.take().expect("a refused slot still holds its message")
+    }
+}
+
+impl<T> Drop for Slot<T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(msg) = self.0.take() {
+            panic::drop_queued(msg);
+        }
+    }
+}
+
 /// A deadline no actor waits for in practice: a year from now.
 fn far_deadline() -> Instant {
     Instant::now() + Duration::from_secs(365 * 24 * 60 * 60)
@@ -52,6 +96,14 @@ pub(crate) enum SendError<T> {
     Closed(T),
     /// A bounded inbox stayed full until the deadline.
     Timeout(T),
+}
+
+/// Why a send that was not to wait did not go through; the message is handed back.
+pub(crate) enum TrySendError<T> {
+    /// The receiver is gone: the actor has stopped.
+    Closed(T),
+    /// A bounded inbox was full.
+    Full(T),
 }
 
 pub(crate) fn inbox<T>(capacity: Option<usize>) -> (InboxSender<T>, InboxReceiver<T>) {
@@ -100,10 +152,10 @@ impl<T> InboxSender<T> {
         }
         // A match, not `.is_ok()`: the result's drop (a call that checks for a message to
         // drop) then happens only on the error path, not on every send.
-        match self.tx.send(make()) {
+        match self.tx.send(Slot::new(make())) {
             Ok(()) => true,
             Err(unsent) => {
-                drop(unsent);
+                drop(unsent.into_inner().into_unsent());
                 false
             }
         }
@@ -121,6 +173,21 @@ impl<T> InboxSender<T> {
         self.push(msg)
     }
 
+    /// Sends without waiting: fails with [`TrySendError::Full`] if a bounded inbox has no
+    /// room.
+    pub(crate) fn try_send(&self, msg: T) -> Result<(), TrySendError<T>> {
+        if let Some(room) = &self.room {
+            match room.try_send(()) {
+                Ok(()) => {}
+                Err(cb::TrySendError::Full(())) => return Err(TrySendError::Full(msg)),
+                Err(cb::TrySendError::Disconnected(())) => return Err(TrySendError::Closed(msg)),
+            }
+        }
+        self.push(msg).map_err(|e| match e {
+            SendError::Closed(msg) | SendError::Timeout(msg) => TrySendError::Closed(msg),
+        })
+    }
+
     /// Queues a message without taking a token, even into a full bounded inbox: for the
     /// actor's own stop request, which must never wait (it would wait on itself). The token
     /// the receiver then frees lets one more message in, at most once per actor.
@@ -131,7 +198,9 @@ impl<T> InboxSender<T> {
     /// Queues a message once there is room for it.
     #[inline]
     fn push(&self, msg: T) -> Result<(), SendError<T>> {
-        self.tx.send(msg).map_err(|e| SendError::Closed(e.into_inner()))
+        self.tx
+            .send(Slot::new(msg))
+            .map_err(|e| SendError::Closed(e.into_inner().into_unsent()))
     }
 
     /// Returns the number of queued messages.
@@ -159,10 +228,10 @@ impl<T> InboxReceiver<T> {
     /// follows only a run of messages found already queued.
     #[inline]
     pub(crate) fn next_with<R>(&self, idle: impl FnOnce(), woke: impl FnOnce(), f: impl FnOnce(T) -> R) -> Option<R> {
-        let msg = match self.rx.try_recv() {
-            Ok(msg) => {
+        let slot = match self.rx.try_recv() {
+            Ok(slot) => {
                 self.run.set(self.run.get().saturating_add(1));
-                msg
+                slot
             }
             Err(cb::TryRecvError::Disconnected) => return None,
             Err(cb::TryRecvError::Empty) => {
@@ -172,15 +241,15 @@ impl<T> InboxReceiver<T> {
                     self.yield_until_nonempty();
                 }
                 let spun = self.spin_until_nonempty();
-                let msg = self.recv()?;
+                let slot = self.recv()?;
                 if stepped_back || !spun {
                     woke();
                 }
-                msg
+                slot
             }
         };
         self.free_room();
-        Some(f(msg))
+        Some(f(slot.take()?))
     }
 
     /// Yields the time slice up to [`STREAM_YIELDS`] times, until a message has arrived.
@@ -216,22 +285,14 @@ impl<T> InboxReceiver<T> {
     /// copy of every envelope whose 16-byte load straddles the channel's 8-byte stores (a
     /// store-forwarding stall on each message, a quarter of the cost of draining a backlog),
     /// where `recv_deadline` hands the flavour's result through untouched.
-    fn recv(&self) -> Option<T> {
+    fn recv(&self) -> Option<Slot<T>> {
         loop {
             match self.rx.recv_deadline(self.deadline.get()) {
-                Ok(msg) => return Some(msg),
+                Ok(slot) => return Some(slot),
                 Err(cb::RecvTimeoutError::Timeout) => self.deadline.set(far_deadline()),
                 Err(cb::RecvTimeoutError::Disconnected) => return None,
             }
         }
-    }
-
-    /// Takes the next message if one is queued, without waiting: for emptying the inbox of
-    /// an actor that has stopped.
-    pub(crate) fn try_take(&self) -> Option<T> {
-        let msg = self.rx.try_recv().ok()?;
-        self.free_room();
-        Some(msg)
     }
 
     /// Gives back the token of a received message. Every message was sent after its token, so

@@ -31,6 +31,7 @@ mod error;
 mod future;
 mod inbox;
 mod lifecycle;
+mod panic;
 mod proxy;
 mod registry;
 mod threading;
@@ -40,6 +41,7 @@ pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
 pub use crate::error::{Error, Result};
 pub use crate::future::{Future, FutureAwait, Promise, get_all};
+pub use crate::panic::quiet_handled_panics;
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 
 /// Items used by the code `#[pykka::actor]` and `#[pykka::traversable]` generate. Not public
