@@ -523,3 +523,69 @@ fn b016_stop_all_from_a_handler_stops_it_normally_and_every_other_actor() {
     );
     assert_eq!(events.count("on_failure"), 0);
 }
+
+/// Panics whenever it is dropped, even during another panic's unwinding (where a panic aborts
+/// the process unless the runtime contains the first one).
+#[derive(Debug)]
+struct Volatile;
+
+impl Drop for Volatile {
+    fn drop(&mut self) {
+        panic!("a volatile message was dropped");
+    }
+}
+
+/// Panics in `on_start` once `go` opens, and again when dropped.
+struct DoublyBroken {
+    go: Latch,
+}
+
+impl Drop for DoublyBroken {
+    fn drop(&mut self) {
+        panic!("dropped after a failed start");
+    }
+}
+
+impl Actor for DoublyBroken {
+    type Message = Option<Volatile>;
+    type Reply = ();
+
+    fn on_start(&mut self, _ctx: &Context<Self>) {
+        self.go.wait();
+        panic!("on_start went wrong");
+    }
+}
+
+#[test]
+fn a_panic_in_drop_after_on_start_panicked_is_contained_and_the_actor_ends_cleanly() {
+    let logs = crate::support::logs();
+    let go = Latch::new();
+    let actor = DoublyBroken { go: go.clone() }.start();
+    // Queued while `on_start` waits: a message whose `Drop` panics, and an ask behind it.
+    actor.tell(Some(Volatile)).unwrap();
+    let ask = actor.ask_future(None);
+    go.open();
+
+    assert!(matches!(ask.get_timeout(DEFAULT_TIMEOUT), Err(Error::ActorDead { .. })));
+    let joined = actor.clone();
+    within("join", move || joined.join());
+    assert!(!actor.is_alive());
+    let id = actor.id().clone();
+    assert!(
+        pykka::debug::actor_states().iter().all(|s| s.actor != id),
+        "the debug record was left behind"
+    );
+    let errors: Vec<String> = logs
+        .at(actor.urn(), tracing::Level::ERROR)
+        .into_iter()
+        .map(|r| r.message)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            format!("Unhandled exception in {id}: on_start went wrong"),
+            format!("Unhandled exception in {id}: dropped after a failed start"),
+            format!("Panic while dropping a message queued for stopped actor {id}: a volatile message was dropped"),
+        ]
+    );
+}
