@@ -11,6 +11,7 @@ mod calls;
 mod debug;
 mod future;
 mod logging;
+mod panics;
 mod proxy;
 mod races;
 mod registry;
