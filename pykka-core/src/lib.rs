@@ -39,7 +39,7 @@ mod threading;
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, TryTellError};
 pub use crate::future::{Future, FutureAwait, Promise, get_all};
 pub use crate::panic::quiet_handled_panics;
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};

@@ -3,7 +3,7 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Context, Dispatch, Error, Failure, Future, FutureAwait,
-    Promise, Proxied, Reply, Result, Traversable, Unhandled, debug, get_all, quiet_handled_panics,
+    Promise, Proxied, Reply, Result, Traversable, TryTellError, Unhandled, debug, get_all, quiet_handled_panics,
 };
 #[cfg(feature = "macros")]
 pub use pykka_macros::{actor, traversable};
