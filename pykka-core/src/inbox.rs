@@ -1,15 +1,25 @@
 //! The actor's inbox: a thin newtype over a crossbeam channel, the only file that names it.
+//!
+//! Under `cfg(loom)` the channel is a small model (see `model`), so that loom can check the
+//! inbox's protocol (`cargo xtask loom`, tests `loom_tests`).
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
+#[cfg(not(loom))]
 use crossbeam_channel as cb;
+#[cfg(loom)]
+use model as cb;
 
 use crate::panic;
 
 /// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
 /// the channel's own backoff takes over.
+#[cfg(not(loom))]
 const INBOX_SPIN_CHECKS: u32 = 64;
+/// Under loom every check is a step of the model: one is enough to cover the path.
+#[cfg(loom)]
+const INBOX_SPIN_CHECKS: u32 = 1;
 
 /// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
 ///
@@ -302,5 +312,351 @@ impl<T> InboxReceiver<T> {
         if let Some(room) = &self.room {
             let _ = room.try_recv();
         }
+    }
+}
+
+/// A model of the crossbeam channels the inbox uses, for loom: a loom `Mutex` around a
+/// `VecDeque`, a `Condvar` for the waits, and the same semantics where the inbox relies on
+/// them. Dropping the receiver disconnects the channel (later sends fail and hand the message
+/// back) and drops the queued messages one by one, in the receiver's `drop`, as crossbeam's
+/// unbounded channel does; like crossbeam's, that clean-up stops at a panic and leaks the rest.
+/// Loom has no clock: a deadline never passes.
+#[cfg(loom)]
+mod model {
+    use std::collections::VecDeque;
+    use std::mem::ManuallyDrop;
+    use std::time::Instant;
+
+    use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+    pub(super) struct SendError<T>(T);
+
+    impl<T> SendError<T> {
+        pub(super) fn into_inner(self) -> T {
+            self.0
+        }
+    }
+
+    pub(super) enum SendTimeoutError<T> {
+        #[allow(dead_code, reason = "crossbeam's shape; loom has no clock")]
+        Timeout(T),
+        Disconnected(T),
+    }
+
+    pub(super) enum TrySendError<T> {
+        Full(T),
+        Disconnected(T),
+    }
+
+    pub(super) enum TryRecvError {
+        Empty,
+        Disconnected,
+    }
+
+    pub(super) enum RecvTimeoutError {
+        #[allow(dead_code, reason = "crossbeam's shape; loom has no clock")]
+        Timeout,
+        Disconnected,
+    }
+
+    struct State<T> {
+        queue: VecDeque<T>,
+        receiver: bool,
+        senders: usize,
+    }
+
+    struct Chan<T> {
+        state: Mutex<State<T>>,
+        changed: Condvar,
+        capacity: Option<usize>,
+    }
+
+    impl<T> Chan<T> {
+        fn lock(&self) -> MutexGuard<'_, State<T>> {
+            self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        fn wait<'a>(&self, guard: MutexGuard<'a, State<T>>) -> MutexGuard<'a, State<T>> {
+            self.changed
+                .wait(guard)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+    }
+
+    pub(super) struct Sender<T>(Arc<Chan<T>>);
+
+    pub(super) struct Receiver<T>(Arc<Chan<T>>);
+
+    fn channel<T>(capacity: Option<usize>) -> (Sender<T>, Receiver<T>) {
+        let chan = Arc::new(Chan {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                receiver: true,
+                senders: 1,
+            }),
+            changed: Condvar::new(),
+            capacity,
+        });
+        (Sender(chan.clone()), Receiver(chan))
+    }
+
+    pub(super) fn unbounded<T>() -> (Sender<T>, Receiver<T>) {
+        channel(None)
+    }
+
+    pub(super) fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+        channel(Some(capacity))
+    }
+
+    impl<T> Sender<T> {
+        pub(super) fn send(&self, msg: T) -> Result<(), SendError<T>> {
+            let mut state = self.0.lock();
+            loop {
+                if !state.receiver {
+                    return Err(SendError(msg));
+                }
+                if self.0.capacity.is_none_or(|c| state.queue.len() < c) {
+                    state.queue.push_back(msg);
+                    self.0.changed.notify_all();
+                    return Ok(());
+                }
+                state = self.0.wait(state);
+            }
+        }
+
+        pub(super) fn send_deadline(&self, msg: T, _deadline: Instant) -> Result<(), SendTimeoutError<T>> {
+            self.send(msg).map_err(|e| SendTimeoutError::Disconnected(e.0))
+        }
+
+        pub(super) fn try_send(&self, msg: T) -> Result<(), TrySendError<T>> {
+            let mut state = self.0.lock();
+            if !state.receiver {
+                return Err(TrySendError::Disconnected(msg));
+            }
+            if self.0.capacity.is_some_and(|c| state.queue.len() >= c) {
+                return Err(TrySendError::Full(msg));
+            }
+            state.queue.push_back(msg);
+            self.0.changed.notify_all();
+            Ok(())
+        }
+
+        pub(super) fn len(&self) -> usize {
+            self.0.lock().queue.len()
+        }
+    }
+
+    impl<T> Drop for Sender<T> {
+        fn drop(&mut self) {
+            self.0.lock().senders -= 1;
+            self.0.changed.notify_all();
+        }
+    }
+
+    impl<T> Receiver<T> {
+        pub(super) fn try_recv(&self) -> Result<T, TryRecvError> {
+            let mut state = self.0.lock();
+            match state.queue.pop_front() {
+                Some(msg) => {
+                    self.0.changed.notify_all();
+                    Ok(msg)
+                }
+                None if state.senders == 0 => Err(TryRecvError::Disconnected),
+                None => Err(TryRecvError::Empty),
+            }
+        }
+
+        pub(super) fn recv_deadline(&self, _deadline: Instant) -> Result<T, RecvTimeoutError> {
+            let mut state = self.0.lock();
+            loop {
+                if let Some(msg) = state.queue.pop_front() {
+                    self.0.changed.notify_all();
+                    return Ok(msg);
+                }
+                if state.senders == 0 {
+                    return Err(RecvTimeoutError::Disconnected);
+                }
+                state = self.0.wait(state);
+            }
+        }
+
+        pub(super) fn is_empty(&self) -> bool {
+            self.0.lock().queue.is_empty()
+        }
+    }
+
+    impl<T> Drop for Receiver<T> {
+        fn drop(&mut self) {
+            let queue = {
+                let mut state = self.0.lock();
+                state.receiver = false;
+                self.0.changed.notify_all();
+                std::mem::take(&mut state.queue)
+            };
+            // One by one, outside the lock; a panic leaks the rest, as in crossbeam.
+            let mut queue = ManuallyDrop::new(queue);
+            while let Some(msg) = queue.pop_front() {
+                drop(msg);
+            }
+            drop(ManuallyDrop::into_inner(queue));
+        }
+    }
+}
+
+/// Loom models of the inbox and the runtime's stop protocol: the actor's thread handles
+/// messages until a stop, then closes the inbox by dropping the receiver (as
+/// `threading::close_inbox` does), while other threads send.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+    use loom::thread;
+
+    use super::*;
+    use crate::actor_id::ActorId;
+
+    /// Counts its drops, and whether it was handled; a `volatile` one panics when dropped
+    /// unhandled.
+    struct Counted {
+        drops: Arc<AtomicUsize>,
+        handled: Arc<AtomicUsize>,
+        volatile: bool,
+        defused: bool,
+    }
+
+    impl Counted {
+        fn new(drops: &Arc<AtomicUsize>, handled: &Arc<AtomicUsize>, volatile: bool) -> Self {
+            Counted {
+                drops: drops.clone(),
+                handled: handled.clone(),
+                volatile,
+                defused: false,
+            }
+        }
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.drops.fetch_add(1, Ordering::SeqCst);
+            if self.volatile && !self.defused {
+                panic!("a queued message went off");
+            }
+        }
+    }
+
+    enum Msg {
+        Work(Counted),
+        Stop,
+    }
+
+    /// The actor's thread: handles work until a stop, then closes the inbox.
+    fn run_actor(receiver: InboxReceiver<Msg>) {
+        loop {
+            let stop = receiver.next_with(
+                || {},
+                || {},
+                |msg| match msg {
+                    Msg::Work(mut work) => {
+                        work.handled.fetch_add(1, Ordering::SeqCst);
+                        work.defused = true;
+                        false
+                    }
+                    Msg::Stop => true,
+                },
+            );
+            if stop != Some(false) {
+                break;
+            }
+        }
+        panic::closing(&ActorId::new("Model"), move || drop(receiver));
+    }
+
+    /// Sends `work`; a refused message comes back to the sender, who defuses and drops it.
+    fn send(sender: &InboxSender<Msg>, work: Counted) -> bool {
+        match sender.send(Msg::Work(work)) {
+            Ok(()) => true,
+            Err(SendError::Closed(msg) | SendError::Timeout(msg)) => {
+                if let Msg::Work(mut work) = msg {
+                    work.defused = true;
+                }
+                false
+            }
+        }
+    }
+
+    fn counters() -> (Arc<AtomicUsize>, Arc<AtomicUsize>) {
+        (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)))
+    }
+
+    #[test]
+    fn loom_a_send_racing_the_close_is_handled_or_dropped_exactly_once() {
+        loom::model(|| {
+            let (sender, receiver) = inbox::<Msg>(None);
+            let sender = Arc::new(sender);
+            let (drops, handled) = counters();
+            assert!(sender.send(Msg::Stop).is_ok());
+            let actor = thread::spawn(move || run_actor(receiver));
+            let work = Counted::new(&drops, &handled, false);
+            let sent = {
+                let sender = sender.clone();
+                thread::spawn(move || send(&sender, work))
+            };
+            let sent = sent.join().unwrap();
+            actor.join().unwrap();
+            assert_eq!(drops.load(Ordering::SeqCst), 1, "dropped exactly once");
+            // Queued before the stop, it is handled; after, it is dropped unhandled.
+            assert!(handled.load(Ordering::SeqCst) <= usize::from(sent));
+        });
+    }
+
+    #[test]
+    fn loom_a_panicking_drop_racing_the_close_is_contained_and_strands_nothing() {
+        crate::panic::quiet_handled_panics();
+        loom::model(|| {
+            let (sender, receiver) = inbox::<Msg>(None);
+            let sender = Arc::new(sender);
+            let (drops, handled) = counters();
+            assert!(sender.send(Msg::Stop).is_ok());
+            let actor = thread::spawn(move || run_actor(receiver));
+            let (volatile, behind) = (
+                Counted::new(&drops, &handled, true),
+                Counted::new(&drops, &handled, false),
+            );
+            let sender_thread = {
+                let sender = sender.clone();
+                thread::spawn(move || {
+                    send(&sender, volatile);
+                    send(&sender, behind);
+                })
+            };
+            sender_thread.join().unwrap();
+            assert!(actor.join().is_ok(), "a panic escaped the actor's thread");
+            assert_eq!(drops.load(Ordering::SeqCst), 2, "both dropped once, none leaked");
+        });
+    }
+
+    #[test]
+    fn loom_a_stop_racing_a_send_into_a_full_bounded_inbox_never_hangs_or_loses_a_message() {
+        loom::model(|| {
+            let (sender, receiver) = inbox::<Msg>(Some(1));
+            let sender = Arc::new(sender);
+            let (drops, handled) = counters();
+            // Takes the one place, so the next send waits for room.
+            assert!(send(&sender, Counted::new(&drops, &handled, false)));
+            let actor = thread::spawn(move || run_actor(receiver));
+            let waiter = {
+                let (sender, work) = (sender.clone(), Counted::new(&drops, &handled, false));
+                thread::spawn(move || send(&sender, work))
+            };
+            // The actor's own stop request skips the room check, as `request_self_stop` does.
+            assert!(sender.send_untokened(Msg::Stop).is_ok());
+            waiter.join().unwrap();
+            actor.join().unwrap();
+            assert_eq!(drops.load(Ordering::SeqCst), 2, "each message dropped exactly once");
+            assert!(
+                handled.load(Ordering::SeqCst) >= 1,
+                "the first message came before the stop"
+            );
+        });
     }
 }
