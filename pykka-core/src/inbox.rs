@@ -238,10 +238,11 @@ impl<T> InboxReceiver<T> {
     /// follows only a run of messages found already queued.
     #[inline]
     pub(crate) fn next_with<R>(&self, idle: impl FnOnce(), woke: impl FnOnce(), f: impl FnOnce(T) -> R) -> Option<R> {
-        let slot = match self.rx.try_recv() {
+        // The message leaves its slot as soon as it is received (see `Slot`).
+        let msg = match self.rx.try_recv() {
             Ok(slot) => {
                 self.run.set(self.run.get().saturating_add(1));
-                slot
+                slot.take()
             }
             Err(cb::TryRecvError::Disconnected) => return None,
             Err(cb::TryRecvError::Empty) => {
@@ -251,15 +252,15 @@ impl<T> InboxReceiver<T> {
                     self.yield_until_nonempty();
                 }
                 let spun = self.spin_until_nonempty();
-                let slot = self.recv()?;
+                let msg = self.recv()?.take();
                 if stepped_back || !spun {
                     woke();
                 }
-                slot
+                msg
             }
         };
         self.free_room();
-        Some(f(slot.take()?))
+        Some(f(msg?))
     }
 
     /// Yields the time slice up to [`STREAM_YIELDS`] times, until a message has arrived.
