@@ -590,6 +590,30 @@ mod loom_tests {
     }
 
     #[test]
+    fn loom_a_send_racing_a_stop_request_is_handled_or_dropped_exactly_once() {
+        loom::model(|| {
+            let (sender, receiver) = inbox::<Msg>(None);
+            let sender = Arc::new(sender);
+            let (drops, handled) = counters();
+            let actor = thread::spawn(move || run_actor(receiver));
+            let stopper = {
+                let sender = sender.clone();
+                thread::spawn(move || {
+                    assert!(
+                        sender.send(Msg::Stop).is_ok(),
+                        "the inbox is open until the stop is received"
+                    )
+                })
+            };
+            let sent = send(&sender, Counted::new(&drops, &handled, false));
+            stopper.join().unwrap();
+            actor.join().unwrap();
+            assert_eq!(drops.load(Ordering::SeqCst), 1, "dropped exactly once");
+            assert!(handled.load(Ordering::SeqCst) <= usize::from(sent));
+        });
+    }
+
+    #[test]
     fn loom_a_send_racing_the_close_is_handled_or_dropped_exactly_once() {
         loom::model(|| {
             let (sender, receiver) = inbox::<Msg>(None);
