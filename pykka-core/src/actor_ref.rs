@@ -12,9 +12,9 @@ use crate::actor_id::ActorId;
 use crate::call::{Call, Job};
 use crate::debug::ActorState;
 use crate::envelope::{Envelope, StopReply};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TryTellError};
 use crate::future::{Future, Limit, Promise};
-use crate::inbox::{InboxSender, SendError};
+use crate::inbox::{InboxSender, SendError, TrySendError};
 use crate::proxy::Dispatch;
 use crate::registry::ActorRegistry;
 use crate::threading::ActorThread;
@@ -164,11 +164,81 @@ impl<A: Actor> ActorRef<A> {
         }
     }
 
+    /// Sends a message without a reply and without waiting: if the actor's bounded inbox is
+    /// full, fails at once and hands the message back.
+    ///
+    /// On an unbounded inbox (the default) this is [`tell`](Self::tell), which never waits
+    /// there either.
+    ///
+    /// # Errors
+    ///
+    /// [`TryTellError::Full`] if the bounded inbox has no room, [`TryTellError::Dead`] if the
+    /// actor has stopped (or is stopping); both hand the message back
+    /// ([`TryTellError::into_inner`]) and convert into [`Error::InboxFull`] and
+    /// [`Error::ActorDead`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, Context, Unhandled};
+    /// use std::sync::mpsc::{Receiver, channel};
+    ///
+    /// /// Room for one message; starts once `go` is sent.
+    /// struct Worker(Receiver<()>);
+    /// impl Actor for Worker {
+    ///     type Message = u32;
+    ///     type Reply = ();
+    ///     const INBOX_CAPACITY: Option<usize> = Some(1);
+    ///     fn on_start(&mut self, _ctx: &Context<Self>) {
+    ///         self.0.recv().unwrap();
+    ///     }
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, _job: u32) -> Result<(), Unhandled> {
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let (go, gate) = channel();
+    /// let worker = Worker(gate).start();
+    /// worker.tell(1).unwrap(); // takes the one place
+    /// let err = worker.try_tell(2).unwrap_err(); // no room: fails at once
+    /// assert!(err.is_full());
+    /// assert_eq!(err.into_inner(), 2);
+    ///
+    /// go.send(()).unwrap();
+    /// worker.ask(3).unwrap(); // waits for room, then for the reply
+    /// worker.try_tell(4).unwrap(); // room again
+    /// worker.stop();
+    /// ```
+    pub fn try_tell(&self, message: A::Message) -> std::result::Result<(), TryTellError<A::Message>> {
+        let actor = || self.cell.id.clone();
+        if !self.is_alive() {
+            return Err(TryTellError::Dead {
+                actor: actor(),
+                message,
+            });
+        }
+        let unsent = match self.cell.sender.try_send(Envelope::Tell(message)) {
+            Ok(()) => return Ok(()),
+            Err(unsent) => unsent,
+        };
+        Err(match unsent {
+            TrySendError::Full(Envelope::Tell(message)) => TryTellError::Full {
+                actor: actor(),
+                message,
+            },
+            TrySendError::Closed(Envelope::Tell(message)) => TryTellError::Dead {
+                actor: actor(),
+                message,
+            },
+            TrySendError::Full(_) | TrySendError::Closed(_) => unreachable!("the envelope sent is a tell"),
+        })
+    }
+
     /// Sends a message and returns a future for the reply, without waiting for the reply.
     ///
     /// On a bounded inbox it waits for room, like [`tell`](Self::tell); use
     /// [`ask_timeout`](Self::ask_timeout) to bound that wait, or
-    /// `try_tell` not to wait at all.
+    /// [`try_tell`](Self::try_tell) not to wait at all.
     ///
     /// If the actor is dead, the future has already failed with [`Error::ActorDead`]; if it
     /// stops before handling the message, the future fails with it then.

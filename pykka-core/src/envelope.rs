@@ -62,4 +62,12 @@ mod tests {
         assert_eq!(std::mem::size_of::<Sixteen>(), 16);
         assert_eq!(std::mem::size_of::<Envelope<Probe>>(), 32);
     }
+
+    /// The inbox carries each envelope in an `Option` (see `inbox::Slot`), which must cost
+    /// nothing: `None` is one more value of the envelope's tag.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_envelope_in_an_option_is_still_four_words() {
+        assert_eq!(std::mem::size_of::<Option<Envelope<Probe>>>(), 32);
+    }
 }

@@ -86,6 +86,12 @@ pub enum Error {
         /// Why it could not start.
         reason: Arc<str>,
     },
+    /// The actor's bounded inbox was full, and the send was not to wait for room
+    /// ([`ActorRef::try_tell`](crate::ActorRef::try_tell), through [`TryTellError`]).
+    InboxFull {
+        /// The actor whose inbox was full.
+        actor: ActorId,
+    },
 }
 
 impl Error {
@@ -109,7 +115,8 @@ impl Error {
             Error::ActorDead { actor }
             | Error::Unhandled { actor }
             | Error::Panicked { actor, .. }
-            | Error::StartFailed { actor, .. } => Some(actor),
+            | Error::StartFailed { actor, .. }
+            | Error::InboxFull { actor } => Some(actor),
             Error::Timeout { actor, .. } => actor.as_ref(),
             Error::Deadlock { cycle } => cycle.first(),
             Error::ValueTaken | Error::Custom { .. } => None,
@@ -156,6 +163,7 @@ impl fmt::Display for Error {
             Error::ValueTaken => f.write_str("the future's value was already taken by `wait`"),
             Error::Custom { message } => f.write_str(message),
             Error::StartFailed { actor, reason } => write!(f, "cannot start actor {actor}: {reason}"),
+            Error::InboxFull { actor } => write!(f, "the inbox of actor {actor} is full"),
         }
     }
 }
@@ -183,8 +191,114 @@ impl fmt::Debug for Error {
                 .field("actor", actor)
                 .field("reason", reason)
                 .finish(),
+            Error::InboxFull { actor } => f.debug_struct("InboxFull").field("actor", actor).finish(),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Why [`ActorRef::try_tell`](crate::ActorRef::try_tell) did not send: the message is handed
+/// back.
+///
+/// [`Error`] is `Clone` and cannot carry the message, so `try_tell` returns this instead. Take
+/// the message back with [`into_inner`](Self::into_inner), or turn the error into an
+/// [`Error`] (`?` does) when the message is not needed: [`Error::InboxFull`] or
+/// [`Error::ActorDead`].
+///
+/// # Examples
+///
+/// ```
+/// use pykka::{Actor, Context, Error, TryTellError};
+///
+/// struct Sink;
+/// impl Actor for Sink {
+///     type Message = String;
+///     type Reply = ();
+/// }
+///
+/// let sink = Sink.start();
+/// assert!(sink.stop());
+/// let err = sink.try_tell("hello".to_owned()).unwrap_err();
+/// assert!(err.is_dead());
+/// assert!(matches!(err.to_error(), Error::ActorDead { .. }));
+/// assert_eq!(err.into_inner(), "hello");
+/// ```
+pub enum TryTellError<M> {
+    /// The actor's bounded inbox was full.
+    Full {
+        /// The actor whose inbox was full.
+        actor: ActorId,
+        /// The message, handed back.
+        message: M,
+    },
+    /// The actor had stopped (or was stopping).
+    Dead {
+        /// The actor the message was for.
+        actor: ActorId,
+        /// The message, handed back.
+        message: M,
+    },
+}
+
+impl<M> TryTellError<M> {
+    /// Returns the message that was not sent.
+    pub fn into_inner(self) -> M {
+        match self {
+            TryTellError::Full { message, .. } | TryTellError::Dead { message, .. } => message,
+        }
+    }
+
+    /// Returns the actor the message was for.
+    pub fn actor(&self) -> &ActorId {
+        match self {
+            TryTellError::Full { actor, .. } | TryTellError::Dead { actor, .. } => actor,
+        }
+    }
+
+    /// Returns true if the inbox was full: the actor is alive, and the same message may go
+    /// through later.
+    pub fn is_full(&self) -> bool {
+        matches!(self, TryTellError::Full { .. })
+    }
+
+    /// Returns true if the actor had stopped (or was stopping).
+    pub fn is_dead(&self) -> bool {
+        matches!(self, TryTellError::Dead { .. })
+    }
+
+    /// Returns the [`Error`] this stands for, keeping the message: [`Error::InboxFull`] or
+    /// [`Error::ActorDead`].
+    pub fn to_error(&self) -> Error {
+        let actor = self.actor().clone();
+        match self {
+            TryTellError::Full { .. } => Error::InboxFull { actor },
+            TryTellError::Dead { .. } => Error::ActorDead { actor },
+        }
+    }
+}
+
+impl<M> From<TryTellError<M>> for Error {
+    /// Drops the message: [`Error::InboxFull`] or [`Error::ActorDead`].
+    fn from(err: TryTellError<M>) -> Self {
+        err.to_error()
+    }
+}
+
+impl<M> fmt::Display for TryTellError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_error(), f)
+    }
+}
+
+/// Leaves the message out (it need not be `Debug`).
+impl<M> fmt::Debug for TryTellError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = if self.is_full() { "Full" } else { "Dead" };
+        f.debug_struct(name)
+            .field("actor", self.actor())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M> std::error::Error for TryTellError<M> {}

@@ -32,6 +32,7 @@ mod future;
 mod inbox;
 mod lifecycle;
 mod limits;
+mod panic;
 mod proxy;
 mod registry;
 mod sync;
@@ -40,9 +41,10 @@ mod threading;
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, TryTellError};
 pub use crate::future::{CloneValue, Future, FutureAwait, Promise, get_all, get_all_settled};
 pub use crate::limits::{actor_threads, max_actor_threads, set_max_actor_threads};
+pub use crate::panic::quiet_handled_panics;
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 
 /// Items used by the code `#[pykka::actor]` and `#[pykka::traversable]` generate. Not public

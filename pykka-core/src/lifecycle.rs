@@ -13,7 +13,7 @@ use crate::actor::{Actor, Context, Failure};
 use crate::debug::ActorState;
 use crate::envelope::{Envelope, StopReply};
 use crate::error::Error;
-use crate::threading::panic_message;
+use crate::panic::{self, panic_message};
 
 /// What the driver should do after an envelope.
 pub(crate) enum Flow {
@@ -37,7 +37,7 @@ impl<A: Actor> Lifecycle<A> {
     /// stop.
     pub(crate) fn start(ctx: Context<A>, factory: impl FnOnce() -> A) -> Option<(Self, bool)> {
         tracing::debug!(target: "pykka", actor = %ctx.id(), "Starting {}", ctx.id());
-        let mut actor = match catch_unwind(AssertUnwindSafe(factory)) {
+        let mut actor = match panic::catch(factory) {
             Ok(actor) => actor,
             Err(payload) => {
                 log_unhandled(&ctx, &panic_message(payload.as_ref()));
@@ -46,10 +46,10 @@ impl<A: Actor> Lifecycle<A> {
                 return None;
             }
         };
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_start(&ctx))) {
+        if let Err(payload) = panic::catch(|| actor.on_start(&ctx)) {
             log_unhandled(&ctx, &panic_message(payload.as_ref()));
             mark_dead(&ctx);
-            drop(actor);
+            drop_actor(&ctx, actor);
             log_stopped(&ctx);
             return None;
         }
@@ -69,14 +69,16 @@ impl<A: Actor> Lifecycle<A> {
     ///
     /// A panic that escapes a handler (a tell, or a call without a reply slot) ends the batch
     /// as [`Flow::Failed`]. There is one `catch_unwind` per batch, not per message: asks and
-    /// calls with a reply slot catch their own panics, so only failures reach this one.
+    /// calls with a reply slot catch their own panics, so only failures reach this one. The
+    /// batch is one of the runtime's catch points (see [`panic::catch`]): the panics inside it,
+    /// the asks' included, are pykka's to report.
     ///
     /// `step` takes the next envelope and hands it straight to [`handle`](Self::handle),
     /// returning its flow (`None` when there is no next envelope). Matching on the envelope
     /// where the channel wrote it, instead of passing it back through `Option`s, keeps the
     /// compiler from copying it through the stack.
     pub(crate) fn run(&mut self, mut step: impl FnMut(&mut Self) -> Option<Flow>) -> Flow {
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        let result = panic::catch(|| {
             loop {
                 match step(self) {
                     Some(Flow::Continue) => {}
@@ -84,7 +86,7 @@ impl<A: Actor> Lifecycle<A> {
                     None => return Flow::Stop(None),
                 }
             }
-        }));
+        });
         result.unwrap_or_else(|payload| Flow::Failed(panic_message(payload.as_ref())))
     }
 
@@ -162,7 +164,7 @@ impl<A: Actor> Lifecycle<A> {
         ctx.actor_ref().cell.state.stopping();
         mark_dead(ctx);
         if let Some(actor) = self.actor.as_mut()
-            && let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_stop(ctx)))
+            && let Err(payload) = panic::catch(|| actor.on_stop(ctx))
         {
             log_unhandled(ctx, &panic_message(payload.as_ref()));
         }
@@ -178,7 +180,7 @@ impl<A: Actor> Lifecycle<A> {
         mark_dead(ctx);
         if let Some(actor) = self.actor.as_mut() {
             let failure = Failure::new(message.clone());
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| actor.on_failure(ctx, &failure))) {
+            if let Err(payload) = panic::catch(|| actor.on_failure(ctx, &failure)) {
                 log_unhandled(ctx, &panic_message(payload.as_ref()));
             }
         }
@@ -187,11 +189,17 @@ impl<A: Actor> Lifecycle<A> {
 
     /// Drops the actor's state on its own thread and logs the stop.
     fn finish(&mut self) {
-        let actor = self.actor.take();
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(actor))) {
-            log_unhandled(&self.ctx, &panic_message(payload.as_ref()));
+        if let Some(actor) = self.actor.take() {
+            drop_actor(&self.ctx, actor);
         }
         log_stopped(&self.ctx);
+    }
+}
+
+/// Drops the actor's state, logging a panic in its `Drop` as an unhandled exception.
+fn drop_actor<A: Actor>(ctx: &Context<A>, actor: A) {
+    if let Err(payload) = panic::catch(move || drop(actor)) {
+        log_unhandled(ctx, &panic_message(payload.as_ref()));
     }
 }
 

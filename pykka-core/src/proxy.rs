@@ -13,7 +13,7 @@ use crate::actor_ref::ActorRef;
 use crate::call::Job;
 use crate::error::Error;
 use crate::future::{Future, Limit, Promise};
-use crate::threading::panic_message;
+use crate::panic::panic_message;
 
 /// A message that can be applied to a `T`: the generated message enums implement it for the
 /// actor (or traversable type) whose methods and fields they carry.

@@ -3,7 +3,6 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -18,6 +17,7 @@ use crate::future::Promise;
 use crate::inbox::{InboxReceiver, inbox};
 use crate::lifecycle::{Flow, Lifecycle};
 use crate::limits::{self, Slot};
+use crate::panic;
 use crate::registry::ActorRegistry;
 
 thread_local! {
@@ -32,17 +32,6 @@ pub(crate) fn current_context<A: Actor>() -> Option<Context<A>> {
             .and_then(|b| b.downcast_ref::<Context<A>>())
             .cloned()
     })
-}
-
-/// Turns a panic payload into its message.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Arc<str> {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        Arc::from(*s)
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        Arc::from(s.as_str())
-    } else {
-        Arc::from("<non-string panic payload>")
-    }
 }
 
 /// Returns `Name-N`, numbering the threads of each actor type from 1.
@@ -183,25 +172,16 @@ fn run<A: Actor>(
     finished.cell.registry.finished(&finished);
 }
 
-/// Drops every envelope still queued for a stopped actor, then the inbox itself.
+/// Closes a stopped actor's inbox: drops the receiver, and with it every envelope still
+/// queued or pushed until the channel refuses more.
 ///
-/// Each envelope is dropped on its own, inside `catch_unwind`: a message whose `Drop` panics is
-/// logged, and the envelopes behind it are still dropped, so their asks still fail with
-/// `ActorDead` instead of waiting forever. (Left to the channel, such a panic would unwind out
-/// of its clean-up halfway and leave the rest of the queue unanswered.)
+/// The inbox drops each envelope inside `catch_unwind` (see `inbox::Slot`): a message whose
+/// `Drop` panics is logged (naming `id`, set here), and the envelopes behind it are still
+/// dropped, so their asks still fail with `ActorDead` instead of waiting forever. There is no
+/// drain before the drop: a message pushed in the last moment before the channel closes is
+/// dropped by the channel's clean-up, through the same guard.
 fn close_inbox<T>(id: &ActorId, receiver: InboxReceiver<T>) {
-    while let Some(envelope) = receiver.try_take() {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(envelope))) {
-            let message = panic_message(payload.as_ref());
-            tracing::error!(
-                target: "pykka",
-                actor = %id,
-                error = %message,
-                "Panic while dropping a message queued for stopped actor {id}: {message}"
-            );
-        }
-    }
-    drop(receiver);
+    panic::closing(id, move || drop(receiver));
 }
 
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {

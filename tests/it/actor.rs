@@ -635,3 +635,170 @@ fn stack_size_sets_the_size_of_the_actor_thread_s_stack() {
     assert_eq!(actor.ask_timeout((), DEFAULT_TIMEOUT), Ok(7));
     assert!(actor.stop());
 }
+
+/// Panics whenever it is dropped, even during another panic's unwinding (where a panic aborts
+/// the process unless the runtime contains the first one).
+#[derive(Debug)]
+struct Volatile;
+
+impl Drop for Volatile {
+    fn drop(&mut self) {
+        panic!("a volatile message was dropped");
+    }
+}
+
+/// Panics in `on_start` once `go` opens, and again when dropped.
+struct DoublyBroken {
+    go: Latch,
+}
+
+impl Drop for DoublyBroken {
+    fn drop(&mut self) {
+        panic!("dropped after a failed start");
+    }
+}
+
+impl Actor for DoublyBroken {
+    type Message = Option<Volatile>;
+    type Reply = ();
+
+    fn on_start(&mut self, _ctx: &Context<Self>) {
+        self.go.wait();
+        panic!("on_start went wrong");
+    }
+}
+
+#[test]
+fn a_panic_in_drop_after_on_start_panicked_is_contained_and_the_actor_ends_cleanly() {
+    let logs = crate::support::logs();
+    let go = Latch::new();
+    let actor = DoublyBroken { go: go.clone() }.start();
+    // Queued while `on_start` waits: a message whose `Drop` panics, and an ask behind it.
+    actor.tell(Some(Volatile)).unwrap();
+    let ask = actor.ask_future(None);
+    go.open();
+
+    assert!(matches!(ask.get_timeout(DEFAULT_TIMEOUT), Err(Error::ActorDead { .. })));
+    let joined = actor.clone();
+    within("join", move || joined.join()).unwrap();
+    assert!(!actor.is_alive());
+    let id = actor.id().clone();
+    assert!(
+        pykka::debug::actor_states().iter().all(|s| s.actor != id),
+        "the debug record was left behind"
+    );
+    let errors: Vec<String> = logs
+        .at(actor.urn(), tracing::Level::ERROR)
+        .into_iter()
+        .map(|r| r.message)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            format!("Unhandled exception in {id}: on_start went wrong"),
+            format!("Unhandled exception in {id}: dropped after a failed start"),
+            format!("Panic while dropping a message queued for stopped actor {id}: a volatile message was dropped"),
+        ]
+    );
+}
+
+/// Room for two messages; records each, and starts handling them only once `go` opens.
+struct Narrow {
+    go: Latch,
+    events: Events,
+}
+
+impl Actor for Narrow {
+    type Message = String;
+    type Reply = ();
+    const INBOX_CAPACITY: Option<usize> = Some(2);
+
+    fn on_start(&mut self, _ctx: &Context<Self>) {
+        self.go.wait();
+    }
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, message: String) -> Result<(), Unhandled> {
+        self.events.push(message);
+        Ok(())
+    }
+}
+
+#[test]
+fn try_tell_on_a_full_inbox_fails_at_once_and_hands_the_same_message_back() {
+    let (go, events) = (Latch::new(), Events::new());
+    let actor = Narrow {
+        go: go.clone(),
+        events: events.clone(),
+    }
+    .start();
+    actor.tell("one".to_owned()).unwrap();
+    actor.try_tell("two".to_owned()).unwrap();
+    // Full until the actor starts: `try_tell` must not wait for room (`within` bounds it).
+    let full = {
+        let actor = actor.clone();
+        within("try_tell", move || actor.try_tell("three".to_owned()))
+    };
+    let err = full.unwrap_err();
+    assert!(err.is_full() && !err.is_dead());
+    assert_eq!(err.actor(), actor.id());
+    assert_eq!(
+        err.to_error(),
+        Error::InboxFull {
+            actor: actor.id().clone()
+        }
+    );
+    assert_eq!(err.to_string(), format!("the inbox of actor {} is full", actor.id()));
+    assert_eq!(err.into_inner(), "three");
+
+    go.open();
+    // An ask waits for room and its reply: the inbox has been drained when it returns.
+    assert_eq!(actor.ask_timeout("drained".to_owned(), DEFAULT_TIMEOUT), Ok(()));
+    actor.try_tell("four".to_owned()).unwrap();
+    assert!(actor.stop());
+    assert_eq!(events.snapshot(), ["one", "two", "drained", "four"]);
+}
+
+#[test]
+fn try_tell_to_a_dead_actor_hands_the_message_back_and_converts_into_actor_dead() {
+    let go = Latch::new();
+    go.open();
+    let actor = Narrow {
+        go,
+        events: Events::new(),
+    }
+    .start();
+    assert!(actor.stop());
+    let err = actor.try_tell("late".to_owned()).unwrap_err();
+    assert!(err.is_dead() && !err.is_full());
+    assert!(format!("{err:?}").starts_with("Dead { actor: "), "{err:?}");
+    let error: Error = {
+        let err = actor.try_tell("later".to_owned()).unwrap_err();
+        err.into()
+    };
+    assert_eq!(
+        error,
+        Error::ActorDead {
+            actor: actor.id().clone()
+        }
+    );
+    assert_eq!(err.into_inner(), "late");
+}
+
+#[test]
+fn try_tell_on_an_unbounded_inbox_always_sends() {
+    let events = Events::new();
+    let actor = Probe::new(&events).start();
+    for n in 0..1000 {
+        actor.try_tell(Cmd::Echo(n)).unwrap();
+    }
+    assert!(actor.stop());
+    assert_eq!(events.count("received Echo(999)"), 1);
+    assert_eq!(
+        events
+            .snapshot()
+            .iter()
+            .filter(|e| e.starts_with("received Echo"))
+            .count(),
+        1000
+    );
+}

@@ -246,3 +246,52 @@ impl pykka::Actor for StopsAll {
         Ok(())
     }
 }
+
+/// Panics when dropped unhandled.
+#[derive(Debug)]
+struct Fuse(bool);
+
+impl Drop for Fuse {
+    fn drop(&mut self) {
+        assert!(self.0, "an unhandled fuse blew");
+    }
+}
+
+/// Handles a fuse (defusing it) once `go` opens.
+struct FuseBox {
+    go: crate::support::Latch,
+}
+
+impl Actor for FuseBox {
+    type Message = Fuse;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, mut fuse: Fuse) -> Result<(), Unhandled> {
+        self.go.wait();
+        fuse.0 = true;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_panic_while_dropping_a_message_queued_at_stop_is_logged_once_at_error() {
+    let logs = logs();
+    let go = crate::support::Latch::new();
+    let actor = FuseBox { go: go.clone() }.start();
+    actor.tell(Fuse(false)).unwrap(); // handled: the actor waits for `go` inside it
+    let stopped = actor.stop_future();
+    actor.tell(Fuse(false)).unwrap(); // queued behind the stop: dropped unhandled
+    go.open();
+    assert_eq!(stopped.get_timeout(DEFAULT_TIMEOUT), Ok(true));
+    let joined = actor.clone();
+    within("ActorRef::join", move || joined.join()).unwrap();
+    let errors = logs.at(actor.urn(), Level::ERROR);
+    assert_eq!(
+        messages(&errors),
+        [format!(
+            "Panic while dropping a message queued for stopped actor {actor}: an unhandled fuse blew"
+        )]
+    );
+    assert_eq!(errors[0].target, "pykka");
+    assert_eq!(errors[0].actor.as_deref(), Some(actor.to_string().as_str()));
+}

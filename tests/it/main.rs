@@ -12,6 +12,7 @@ mod debug;
 mod future;
 mod logging;
 mod macros;
+mod panics;
 mod proxy;
 mod proxy_timeout;
 mod races;

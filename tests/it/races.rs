@@ -200,3 +200,120 @@ fn stop_all_racing_starts_leaves_no_actor_running() {
         }
     }
 }
+
+/// A message whose `Drop` panics on an actor thread unless the actor handled it: a message
+/// still queued when its actor stops. (Refused by a dead actor, it is dropped quietly on the
+/// sender's thread, so the senders below only see `ActorDead`.)
+#[derive(Debug)]
+struct Grenade {
+    handled: bool,
+}
+
+impl Drop for Grenade {
+    fn drop(&mut self) {
+        let on_actor_thread = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with("Defuser-"));
+        if !self.handled && on_actor_thread && !std::thread::panicking() {
+            panic!("a queued grenade went off");
+        }
+    }
+}
+
+/// Defuses every grenade it handles; one still queued when it stops goes off.
+struct Defuser;
+
+impl Actor for Defuser {
+    type Message = Option<Grenade>;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, grenade: Option<Grenade>) -> Result<(), Unhandled> {
+        if let Some(mut grenade) = grenade {
+            grenade.handled = true;
+        }
+        Ok(())
+    }
+}
+
+/// The same, with a bounded inbox, so the senders also wait for room while it stops.
+struct NarrowDefuser;
+
+impl Actor for NarrowDefuser {
+    type Message = Option<Grenade>;
+    type Reply = ();
+    const INBOX_CAPACITY: Option<usize> = Some(2);
+
+    fn name() -> &'static str {
+        "Defuser"
+    }
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, grenade: Option<Grenade>) -> Result<(), Unhandled> {
+        if let Some(mut grenade) = grenade {
+            grenade.handled = true;
+        }
+        Ok(())
+    }
+}
+
+/// The window these races aim at (a message pushed between the inbox's last look and its
+/// closing) is a few instructions wide; the bounded inbox widens it (senders waiting for room
+/// push as the inbox frees it). Before the fix, 1000 iterations of the bounded form hit it in
+/// each of three runs, the unbounded form in about one run of five.
+const GRENADE_ITERATIONS: usize = 1000;
+
+/// Sends grenades and asks from two threads while a third stops the actor, until the actor
+/// refuses them (or a few have been sent: each one left queued is a panic, which is slow). Every ask must end with its reply or `ActorDead` (a grenade going off inside
+/// the inbox's clean-up must not strand the asks queued behind it), and the actor thread must
+/// run to its end (a panic that escaped it would leave its debug record behind).
+fn grenades_racing_a_stop<A: Actor<Message = Option<Grenade>, Reply = ()>>(actor: &ActorRef<A>) {
+    const SENDERS: usize = 2;
+    const GRENADES: usize = 16;
+    let barrier = Arc::new(Barrier::new(SENDERS + 1));
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|_| {
+            let (actor, barrier) = (actor.clone(), barrier.clone());
+            spawn("grenadier", move || {
+                barrier.wait();
+                let mut asks = Vec::new();
+                for _ in 0..GRENADES {
+                    if actor.tell(Some(Grenade { handled: false })).is_err() {
+                        break;
+                    }
+                    asks.push(actor.ask_future(None));
+                }
+                for ask in asks {
+                    match ask.get_timeout(DEFAULT_TIMEOUT) {
+                        Ok(()) | Err(Error::ActorDead { .. }) => {}
+                        Err(other) => panic!("expected a reply or ActorDead, got {other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    assert_eq!(actor.stop_timeout(DEFAULT_TIMEOUT), Ok(true));
+    for sender in senders {
+        within("a grenadier", move || sender.join().expect("a grenadier failed"));
+    }
+    let joined = actor.clone();
+    within("join", move || joined.join()).unwrap();
+    let id = actor.id().clone();
+    assert!(
+        pykka::debug::actor_states().iter().all(|s| s.actor != id),
+        "the actor thread did not reach its end"
+    );
+}
+
+#[test]
+fn a_message_whose_drop_panics_racing_a_stop_never_strands_the_asks_behind_it() {
+    for _ in 0..GRENADE_ITERATIONS {
+        grenades_racing_a_stop(&Defuser.start());
+    }
+}
+
+#[test]
+fn a_message_whose_drop_panics_racing_a_stop_on_a_bounded_inbox_never_strands_the_asks_behind_it() {
+    for _ in 0..GRENADE_ITERATIONS {
+        grenades_racing_a_stop(&NarrowDefuser.start());
+    }
+}

@@ -18,7 +18,7 @@ use crate::actor_id::ActorId;
 use crate::debug;
 use crate::error::{Error, Result};
 use crate::sync::{AtomicU8, Condvar, Mutex, MutexGuard, Ordering, PoisonError, TryLockError, spin_loop, yield_now};
-use crate::threading::panic_message;
+use crate::panic::panic_message;
 
 /// How many times a blocking reader checks for the value, with a spin-loop pause after each,
 /// before it yields and then parks: about as long as crossbeam's backoff spins. One under
