@@ -66,6 +66,10 @@ fn play_child(quiet: bool) {
     events.wait_for("on_failure");
     within("join", move || actor.join()).unwrap();
 
+    // A combinator's closure, run on the reading thread: every reader gets the error.
+    let mapped = pykka::Future::ready(1).map(|_: i32| -> i32 { panic!("handled panic in a map closure") });
+    assert!(mapped.get().is_err());
+
     let plain = spawn("plain", || panic!("unhandled panic on a plain thread"));
     assert!(plain.join().is_err());
     println!("child done");
@@ -112,7 +116,7 @@ fn quiet_handled_panics_silences_the_default_hook_for_handled_panics_only() {
         String::from_utf8_lossy(&quiet.stderr),
     );
     // Without the hook, the default hook prints every panic, handled or not.
-    for kind in ["on_start", "an ask", "a tell", "on_failure"] {
+    for kind in ["on_start", "an ask", "a tell", "on_failure", "a map closure"] {
         assert!(loud.contains(&format!("handled panic in {kind}")), "{loud}");
     }
     assert!(loud.contains("unhandled panic on a plain thread"), "{loud}");

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use crate::actor_id::ActorId;
 use crate::debug;
 use crate::error::{Error, Result};
+use crate::panic::{self, panic_message};
 use crate::sync::{AtomicU8, Condvar, Mutex, MutexGuard, Ordering, PoisonError, TryLockError, spin_loop, yield_now};
-use crate::panic::panic_message;
 
 /// How many times a blocking reader checks for the value, with a spin-loop pause after each,
 /// before it yields and then parks: about as long as crossbeam's backoff spins. One under
@@ -384,8 +384,8 @@ impl<T> Shared<T> {
                 timeout
             };
             let what = d.what();
-            let result = catch_unwind(AssertUnwindSafe(|| d.block(timeout)))
-                .unwrap_or_else(|payload| Err(panicked(what, payload.as_ref())));
+            let result =
+                panic::catch(|| d.block(timeout)).unwrap_or_else(|payload| Err(panicked(what, payload.as_ref())));
             return self.keep(&mut turn, result);
         }
     }
@@ -445,7 +445,7 @@ impl<T> Shared<T> {
                 return Poll::Ready(Ok(()));
             };
             let what = d.what();
-            let result = match catch_unwind(AssertUnwindSafe(|| d.poll(cx))) {
+            let result = match panic::catch(|| d.poll(cx)) {
                 Ok(Poll::Pending) => return Poll::Pending,
                 Ok(Poll::Ready(result)) => result,
                 Err(payload) => Err(panicked(what, payload.as_ref())),
@@ -473,7 +473,16 @@ fn register(wakers: &mut Vec<Waker>, waker: &Waker) {
     }
 }
 
-/// The error every reader of a derived future gets when the code computing it panicked.
+/// The error every reader of a derived future gets when the code computing it panicked. The
+/// panic is reported once, here, at INFO (like a handler's panic returned to an asker), and the
+/// computation is one of the runtime's catch points, so
+/// [`quiet_handled_panics`](crate::quiet_handled_panics) keeps the default hook quiet about it.
 fn panicked(what: &'static str, payload: &(dyn std::any::Any + Send)) -> Error {
-    Error::custom(format!("{what} panicked: {}", panic_message(payload)))
+    let message = panic_message(payload);
+    tracing::info!(
+        target: "pykka",
+        error = %message,
+        "Exception in {what} returned to every reader: {message}"
+    );
+    Error::custom(format!("{what} panicked: {message}"))
 }
