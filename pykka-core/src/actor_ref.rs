@@ -376,7 +376,8 @@ impl<A: Actor> ActorRef<A> {
     /// failure too), false if it had already stopped. Once it returns, the actor's thread has
     /// finished ([`is_terminated`](Self::is_terminated) is true). Called from the actor's own
     /// thread it cannot wait for itself: it queues the stop (like [`Context::stop`]) and returns
-    /// true.
+    /// true. If deadlock detection finds the actor waiting on the calling actor, it returns false
+    /// without waiting (the stop stays queued).
     ///
     /// The stop request never waits for room in a bounded inbox: it is queued even into a full
     /// one (see [`stop_future`](Self::stop_future)).
@@ -397,10 +398,25 @@ impl<A: Actor> ActorRef<A> {
             self.request_self_stop();
             return true;
         }
-        let stopped = self.stop_future().wait().unwrap_or(false);
-        let _ = self.cell.terminated.get();
-        self.join_thread();
+        // A wait that fails is a deadlock found (the actor waits on this thread, which waits on
+        // it): the stop stays queued, and this thread gives up waiting instead of hanging.
+        let Ok(stopped) = self.stop_future().wait() else {
+            return false;
+        };
+        if self.wait_terminated().is_ok() {
+            self.join_thread();
+        }
         stopped
+    }
+
+    /// Waits for the actor's end without a deadline. Fails only with [`Error::Deadlock`], when
+    /// the actor is (transitively) waiting on this thread.
+    fn wait_terminated(&self) -> Result<()> {
+        match self.cell.terminated.get() {
+            Err(error @ Error::Deadlock { .. }) => Err(error),
+            // A start that failed drops the promise unset: the actor has ended all the same.
+            _ => Ok(()),
+        }
     }
 
     /// Like [`stop`](Self::stop), but waits at most `timeout`, in all: for the actor to reach
@@ -505,7 +521,8 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     ///
     /// [`Error::Deadlock`] at once if called from the actor's own thread, which would wait for
-    /// itself forever.
+    /// itself forever, or when deadlock detection finds the actor waiting (through other
+    /// actors) on the calling actor.
     ///
     /// # Examples
     ///
@@ -531,7 +548,7 @@ impl<A: Actor> ActorRef<A> {
         if self.on_own_thread() {
             return Err(self.deadlock());
         }
-        let _ = self.cell.terminated.get();
+        self.wait_terminated()?;
         self.join_thread();
         Ok(())
     }
@@ -541,7 +558,8 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     ///
     /// [`Error::Timeout`] if the actor's thread had not finished in time,
-    /// [`Error::Deadlock`] at once if called from the actor's own thread.
+    /// [`Error::Deadlock`] at once if called from the actor's own thread, or when deadlock
+    /// detection finds the actor waiting on the calling actor.
     ///
     /// # Examples
     ///
@@ -566,11 +584,15 @@ impl<A: Actor> ActorRef<A> {
     /// Waits for the thread to finish until `deadline`; `after` is the timeout reported.
     fn join_until(&self, deadline: Instant, after: Duration) -> Result<()> {
         let left = deadline.saturating_duration_since(Instant::now());
-        if self.cell.terminated.get_timeout(left).is_err() && !self.cell.terminated.is_ready() {
-            return Err(Error::Timeout {
-                actor: Some(self.cell.id.clone()),
-                after,
-            });
+        match self.cell.terminated.get_timeout(left) {
+            Err(error @ Error::Deadlock { .. }) => return Err(error),
+            Err(_) if !self.cell.terminated.is_ready() => {
+                return Err(Error::Timeout {
+                    actor: Some(self.cell.id.clone()),
+                    after,
+                });
+            }
+            _ => {}
         }
         self.join_thread();
         Ok(())

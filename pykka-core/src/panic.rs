@@ -116,7 +116,8 @@ pub(crate) fn drop_queued<T>(message: T) {
 /// Every other panic (on your own threads, in `main`, in code an actor thread runs outside the
 /// runtime's catch points) still goes to the previous hook. Calling it again does nothing. The
 /// hook is process-wide, so call it early in `main`, after installing your own hook if you
-/// have one.
+/// have one. In a program built with `panic = "abort"` it hides nothing, since nothing is
+/// caught there.
 ///
 /// A panic that a handler catches itself with [`std::panic::catch_unwind`] happens inside the
 /// runtime's catch point too, so the default hook is quiet about it as well.
@@ -146,7 +147,9 @@ pub fn quiet_handled_panics() {
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !handling() {
+            // Built with `panic = "abort"`, nothing is caught: the panic ends the process, and
+            // the previous hook is the only report it gets.
+            if cfg!(panic = "abort") || !handling() {
                 previous(info);
             }
         }));

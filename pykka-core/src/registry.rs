@@ -533,7 +533,11 @@ impl ActorRegistry {
     ///
     /// [`Error::Timeout`] if actors were still running when the time ran out;
     /// [`Error::Deadlock`] at once if called from the thread of an actor it would wait for
-    /// (a non-daemon actor of this registry), which would wait for itself forever.
+    /// (a non-daemon actor of this registry), which would wait for itself forever. (Unlike
+    /// [`stop_all`](Self::stop_all), which from an actor's thread stops the others and only
+    /// queues the caller's own stop, `join_all` has nothing to do for its caller but wait: an
+    /// actor that wants to wait for its peers joins them one by one with
+    /// [`ActorRef::join`](crate::ActorRef::join).)
     ///
     /// # Examples
     ///

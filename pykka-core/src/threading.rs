@@ -80,7 +80,9 @@ where
         reason: Arc::from(refused.reason()),
     })?;
     let (sender, receiver) = inbox(A::INBOX_CAPACITY);
-    let (terminated_promise, terminated) = Promise::new();
+    // Named after the actor, so that waiting on its end (`stop`, `join`) takes part in deadlock
+    // detection like any other wait on it.
+    let (terminated_promise, terminated) = Promise::with_fulfiller(Some(id.clone()));
     let state = ActorState::new(id.clone());
     let actor_ref = ActorRef {
         cell: Arc::new(Cell {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use pykka::debug::{self, Activity};
 use pykka::{Actor, ActorId, ActorRegistry, Error, Future, Promise, actor};
 
+use crate::support::{Latch, within};
+
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A node of a chain (or cycle) of actors, each calling the next and blocking on its reply.
@@ -45,6 +47,12 @@ impl Node {
     /// Blocks on a future no actor fulfils.
     pub fn wait_on(&self, future: Future<u32>) -> Result<u32, Error> {
         future.get()
+    }
+
+    /// Waits for `gate` to open, then stops `other` and returns its answer.
+    pub fn stop_when(&self, gate: Latch, other: pykka::ActorRef<Node>) -> bool {
+        gate.wait();
+        other.stop()
     }
 }
 
@@ -327,4 +335,27 @@ fn a_plain_message_is_timed_from_its_start_after_a_short_wait() {
 #[test]
 fn a_plain_message_is_timed_from_its_start_after_a_long_wait() {
     check_hold_is_timed(Duration::from_millis(20), false);
+}
+
+#[test]
+fn stopping_an_actor_that_waits_on_the_stopper_is_a_deadlock_not_a_hang() {
+    let registry = ActorRegistry::new();
+    let pair = nodes(&registry, 2, Some(true));
+    let (a, b) = (pair[0].clone(), pair[1].clone());
+    b.set_next(Some(a.clone())).get_timeout(TIMEOUT).unwrap();
+    let gate = Latch::new();
+    let answer = a.stop_when(gate.clone(), b.actor_ref().clone());
+    // B blocks on A, which is held inside `stop_when`.
+    let _hop = b.hop();
+    let b_id = b.actor_ref().id().clone();
+    eventually("B blocks on A", || {
+        debug::actor_states()
+            .iter()
+            .any(|s| s.actor == b_id && s.blocked_on.is_some())
+    });
+    // A now stops B and waits for it: B waits for A. The wait must end with the cycle found.
+    gate.open();
+    let stopped = within("A's stop of B", move || answer.get_timeout(TIMEOUT));
+    assert_eq!(stopped, Ok(false));
+    registry.stop_all();
 }

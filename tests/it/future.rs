@@ -708,6 +708,10 @@ fn get_all_settled_returns_every_outcome_under_one_deadline() {
     assert_eq!(outcomes[0], Ok(1));
     assert_eq!(outcomes[1], Err(Error::custom("broken backend")));
     assert!(outcomes[2].as_ref().unwrap_err().is_timeout(), "{outcomes:?}");
+    assert!(
+        matches!(&outcomes[2], Err(Error::Timeout { after, .. }) if *after == Duration::from_millis(20)),
+        "a timeout reports the caller's whole timeout: {outcomes:?}"
+    );
     assert_eq!(
         outcomes[3],
         Ok(5),
@@ -795,4 +799,25 @@ fn a_reply_whose_drop_panics_after_the_asker_gave_up_is_contained_and_logged() {
     }
     assert!(actor.stop());
     assert_eq!(failures.load(Ordering::SeqCst), 0, "on_failure must not run");
+}
+
+#[test]
+fn get_all_reports_the_callers_whole_timeout() {
+    let (_never, slow) = Promise::<u32>::new();
+    let (_never_either, slower) = Promise::<u32>::new();
+    let timeout = Duration::from_millis(20);
+    let futures = [Future::ready(1), slow, slower];
+    let error = get_all(&futures, Some(timeout)).unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { after, .. } if after == timeout),
+        "{error:?}"
+    );
+    // Both unset futures report the whole timeout, though the second had nothing left of it.
+    let outcomes = get_all_settled(&futures, Some(timeout));
+    for outcome in &outcomes[1..] {
+        assert!(
+            matches!(outcome, Err(Error::Timeout { after, .. }) if *after == timeout),
+            "{outcomes:?}"
+        );
+    }
 }

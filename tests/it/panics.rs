@@ -70,6 +70,17 @@ fn play_child(quiet: bool) {
     let mapped = pykka::Future::ready(1).map(|_: i32| -> i32 { panic!("handled panic in a map closure") });
     assert!(mapped.get().is_err());
 
+    // An unread value dropped by its last future, on this (non-actor) thread.
+    struct Bomb;
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            panic!("handled panic in an unread value's drop");
+        }
+    }
+    let (promise, future) = pykka::Promise::new();
+    promise.set(Bomb);
+    drop(future);
+
     let plain = spawn("plain", || panic!("unhandled panic on a plain thread"));
     assert!(plain.join().is_err());
     println!("child done");
@@ -116,7 +127,14 @@ fn quiet_handled_panics_silences_the_default_hook_for_handled_panics_only() {
         String::from_utf8_lossy(&quiet.stderr),
     );
     // Without the hook, the default hook prints every panic, handled or not.
-    for kind in ["on_start", "an ask", "a tell", "on_failure", "a map closure"] {
+    for kind in [
+        "on_start",
+        "an ask",
+        "a tell",
+        "on_failure",
+        "a map closure",
+        "an unread value's drop",
+    ] {
         assert!(loud.contains(&format!("handled panic in {kind}")), "{loud}");
     }
     assert!(loud.contains("unhandled panic on a plain thread"), "{loud}");

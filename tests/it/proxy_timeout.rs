@@ -124,5 +124,8 @@ fn a_timed_proxy_answers_like_any_other_when_the_actor_is_free() {
     assert_eq!(timed.handled().wait().unwrap(), 2);
     // Same actor, same path: a timed proxy equals the plain one.
     assert_eq!(timed, proxy);
+    // `None` takes the timeout off again: this call waits for room as long as it takes.
+    let untimed = timed.with_timeout(None);
+    assert_eq!(untimed.add(3).get().unwrap(), 4);
     assert_eq!(registry.stop_all(), vec![true]);
 }

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::{CloneValue, Future};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Waits for every future and returns their values in input order.
 ///
@@ -25,7 +25,7 @@ use crate::error::Result;
 /// ```
 pub fn get_all<T: CloneValue>(futures: &[Future<T>], timeout: Option<Duration>) -> Result<Vec<T>> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    futures.iter().map(|f| f.get_opt(left(deadline))).collect()
+    futures.iter().map(|f| read(f, deadline, timeout)).collect()
 }
 
 /// Waits for every future under one total deadline and returns every outcome, in input order:
@@ -54,10 +54,17 @@ pub fn get_all<T: CloneValue>(futures: &[Future<T>], timeout: Option<Duration>) 
 /// ```
 pub fn get_all_settled<T: CloneValue>(futures: &[Future<T>], timeout: Option<Duration>) -> Vec<Result<T>> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    futures.iter().map(|f| f.get_opt(left(deadline))).collect()
+    futures.iter().map(|f| read(f, deadline, timeout)).collect()
 }
 
-/// What is left of the time until `deadline` (`None`: no limit).
-fn left(deadline: Option<Instant>) -> Option<Duration> {
-    deadline.map(|d| d.saturating_duration_since(Instant::now()))
+/// Reads `future` with what is left of the time until `deadline` (`None`: no limit). A timeout
+/// reports the caller's whole `timeout`, not what was left of it for this future.
+fn read<T: CloneValue>(future: &Future<T>, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<T> {
+    let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    match (future.get_opt(left), timeout) {
+        (Err(Error::Timeout { actor, after }), Some(total)) if left == Some(after) => {
+            Err(Error::Timeout { actor, after: total })
+        }
+        (other, _) => other,
+    }
 }

@@ -10,7 +10,6 @@
 //! that finds another one's turn in progress waits for that turn to end (`turn_wakers`,
 //! `hook_turns`).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -182,7 +181,7 @@ impl<T> Shared<T> {
     /// `Drop` and logging it at ERROR: the thread dropping it (often the fulfilling actor's,
     /// when the asker gave up first) must not unwind because of someone else's value.
     fn drop_contained(&self, value: Result<T>) {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
+        if let Err(payload) = panic::catch(move || drop(value)) {
             let message = panic_message(payload.as_ref());
             match &self.fulfiller {
                 Some(actor) => tracing::error!(

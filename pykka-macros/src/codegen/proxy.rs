@@ -102,12 +102,16 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
                 self.base.path()
             }
 
-            /// Returns this proxy with a default timeout: each call then waits at most
-            /// `timeout` for room in a bounded inbox, and its future's `get` (or `wait`)
-            /// gives up at the same deadline (`Error::Timeout`) unless given a shorter one.
-            /// Nested proxies and `defer()` taken from it inherit the timeout.
-            pub fn with_timeout(&self, timeout: ::core::time::Duration) -> Self {
-                Self { base: self.base.with_timeout(::core::option::Option::Some(timeout)) }
+            /// Returns this proxy with a default timeout (a `Duration`, or `None` for none):
+            /// each call then waits at most that long for room in a bounded inbox, and its
+            /// future's `get` (or `wait`) gives up at the same deadline (`Error::Timeout`)
+            /// unless given a shorter one. Nested proxies and `defer()` taken from it inherit
+            /// the timeout.
+            pub fn with_timeout(
+                &self,
+                timeout: impl ::core::convert::Into<::core::option::Option<::core::time::Duration>>,
+            ) -> Self {
+                Self { base: self.base.with_timeout(timeout.into()) }
             }
         }
 
