@@ -4,11 +4,14 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use crate::actor_id::{ActorId, short_type_name};
 use crate::actor_ref::ActorRef;
 use crate::error::Result;
-use crate::registry::ActorRegistry;
+use crate::registry::{ActorRegistry, AnyActorRef};
+use crate::restart::{RestartPolicy, Supervision};
+use crate::termination::Termination;
 use crate::threading;
 
 /// An actor: state owned by one thread, reached only through messages.
@@ -30,7 +33,9 @@ use crate::threading;
 /// to the caller as [`Error::Panicked`](crate::Error::Panicked); the actor keeps running. A
 /// panic while handling a `tell` (or a deferred proxy call) has nobody to go to: the actor logs
 /// it, calls [`on_failure`](Actor::on_failure) and stops. This needs the default
-/// `panic = "unwind"`; with `panic = "abort"` a panic ends the process.
+/// `panic = "unwind"`; with `panic = "abort"` a panic ends the process. To have a failed
+/// actor rebuilt in place instead, keeping its identity, start it with
+/// [`start_restarting`](Actor::start_restarting).
 ///
 /// # Examples
 ///
@@ -127,8 +132,11 @@ pub trait Actor: Sized + 'static {
 
     /// Runs on the actor's thread after a panic that could not be returned to a caller.
     ///
-    /// The actor is already marked dead and unregistered; it stops after this hook. A panic
-    /// here is logged at ERROR too.
+    /// For an actor without a restart policy, the actor is already marked dead and
+    /// unregistered; it stops after this hook. For one started with
+    /// [`start_restarting`](Actor::start_restarting) (or by a supervisor), it is still alive
+    /// and registered: this state is dropped after the hook, and a new one may be built in its
+    /// place. A panic here is logged at ERROR too.
     fn on_failure(&mut self, ctx: &Context<Self>, failure: &Failure) {
         let _ = (ctx, failure);
     }
@@ -294,6 +302,98 @@ pub trait Actor: Sized + 'static {
     {
         threading::spawn(registry, factory)
     }
+
+    /// Starts the actor with a factory and a restart policy: one call for an actor that comes
+    /// back after a failure, keeping its identity.
+    ///
+    /// `factory` runs on the actor's thread, to build the first state and again for each
+    /// restart. A restart happens in place: the failing state's
+    /// [`on_failure`](Actor::on_failure) runs (not `on_stop`), the state is dropped, `factory`
+    /// builds a new one, [`on_start`](Actor::on_start) runs, and the actor goes on draining the
+    /// same inbox, on the same thread. Every [`ActorRef`], proxy and registry entry keeps
+    /// working and reaches the new state; [`is_alive`](ActorRef::is_alive) stays true; messages
+    /// queued before or during the restart are handled by the new state, in order. The message
+    /// that failed is not handed over again (its asker, if any, got the error).
+    ///
+    /// What fails an actor: a panic in a tell, a deferred call or a hook; a panic in `factory`
+    /// or `on_start` of a restart (a failed *first* start ends the actor with
+    /// [`Termination::Failed`](crate::Termination::Failed), as in Erlang); with
+    /// [`RestartPolicy::ask_panics_fail`], a panic in an ask. A requested stop
+    /// ([`ActorRef::stop`], `stop_all`) never restarts it. Past the policy's intensity it ends
+    /// with [`Termination::GaveUp`](crate::Termination::GaveUp). Each failure is logged at
+    /// ERROR, each restart at INFO (`Restarting … (restart n)`), giving up at ERROR.
+    ///
+    /// # Panics
+    ///
+    /// If the actor cannot start; see [`try_start`](Actor::try_start).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, Context, RestartPolicy, Unhandled};
+    ///
+    /// struct Parser { parsed: u32 }
+    /// impl Actor for Parser {
+    ///     type Message = &'static str;
+    ///     type Reply = u32;
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, text: &'static str) -> Result<u32, Unhandled> {
+    ///         let n: u32 = text.parse().expect("a number"); // panics on bad input
+    ///         self.parsed += 1;
+    ///         Ok(n)
+    ///     }
+    /// }
+    ///
+    /// let parser = Parser::start_restarting(RestartPolicy::permanent(), || Parser { parsed: 0 });
+    /// parser.tell("oops").unwrap(); // fails the actor: it restarts in place
+    /// assert_eq!(parser.ask("7").unwrap(), 7); // the same ref reaches the new state
+    /// assert!(parser.is_alive());
+    /// parser.stop();
+    /// ```
+    fn start_restarting<F>(policy: RestartPolicy, factory: F) -> ActorRef<Self>
+    where
+        F: FnMut() -> Self + Send + 'static,
+    {
+        started(Self::try_start_restarting(policy, factory))
+    }
+
+    /// Like [`start_restarting`](Actor::start_restarting), but registers the actor in
+    /// `registry`.
+    ///
+    /// # Panics
+    ///
+    /// If the actor cannot start; see [`try_start`](Actor::try_start).
+    fn start_restarting_in<F>(registry: &ActorRegistry, policy: RestartPolicy, factory: F) -> ActorRef<Self>
+    where
+        F: FnMut() -> Self + Send + 'static,
+    {
+        started(Self::try_start_restarting_in(registry, policy, factory))
+    }
+
+    /// Like [`start_restarting`](Actor::start_restarting), but returns an error instead of
+    /// panicking when the actor cannot start; `factory` is then dropped without being called.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed), as [`try_start`](Actor::try_start).
+    fn try_start_restarting<F>(policy: RestartPolicy, factory: F) -> Result<ActorRef<Self>>
+    where
+        F: FnMut() -> Self + Send + 'static,
+    {
+        Self::try_start_restarting_in(ActorRegistry::global(), policy, factory)
+    }
+
+    /// Like [`try_start_restarting`](Actor::try_start_restarting), but registers the actor in
+    /// `registry`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StartFailed`](crate::Error::StartFailed), as [`try_start`](Actor::try_start).
+    fn try_start_restarting_in<F>(registry: &ActorRegistry, policy: RestartPolicy, factory: F) -> Result<ActorRef<Self>>
+    where
+        F: FnMut() -> Self + Send + 'static,
+    {
+        threading::spawn_restarting(registry, factory, Supervision::Policy(policy.restarter()))
+    }
 }
 
 /// Unwraps a start, panicking with the error's message: what `start` does where `try_start`
@@ -404,7 +504,8 @@ impl<A: Actor> Context<A> {
     /// Stops this actor and every other actor of its registry: the explicit counterpart of
     /// Python Pykka's reaction to a `BaseException` (such as `SystemExit`) in a handler.
     ///
-    /// This actor stops normally (queued messages first, then `on_stop`); every other actor in
+    /// This actor stops normally (queued messages first, then `on_stop`), and is not restarted
+    /// whatever its [`RestartPolicy`]; every other actor in
     /// its registry is asked to stop, last started first, without waiting (not even for room in
     /// a full bounded inbox, this actor's own included). Logged at DEBUG as
     /// `Stopping all actors`.
@@ -440,8 +541,56 @@ impl<A: Actor> Context<A> {
             "{} requested it: Stopping all actors.",
             self.id()
         );
-        self.stop();
+        // A requested stop, not one of its own: an actor restarted in place does not come back.
+        let _ = self.actor_ref.stop_future();
         let _ = self.actor_ref.cell.registry.stop_all_nowait();
+    }
+
+    /// Returns the registry the actor is registered in (the one it was started in).
+    pub fn registry(&self) -> &ActorRegistry {
+        &self.actor_ref.cell.registry
+    }
+
+    /// Watches `target` (Erlang's monitor): `f` runs on this actor's thread, as a
+    /// [`tell_with`](ActorRef::tell_with) queued behind what is already there, once `target`
+    /// has ended for good, with its [`Termination`]. A restart of `target` is not an end:
+    /// `f` runs once, at the final one. If `target` has already ended, `f` is queued at once.
+    /// If this actor has stopped by then, `f` is dropped without running.
+    ///
+    /// A panic in `f` is a failure of this actor, as in any `tell_with`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, ActorRegistry, Context, Termination};
+    ///
+    /// struct Worker;
+    /// impl Actor for Worker { type Message = (); type Reply = (); }
+    ///
+    /// #[derive(Default)]
+    /// struct Watcher { ended: Vec<Termination> }
+    /// impl Actor for Watcher { type Message = (); type Reply = (); }
+    ///
+    /// let registry = ActorRegistry::new();
+    /// let worker = Worker.start_in(&registry);
+    /// let watcher = Watcher::default().start_in(&registry);
+    /// let target = worker.clone().into();
+    /// watcher.ask_with(move |_w, ctx| ctx.watch(&target, |w, _ctx, t| w.ended.push(t))).get().unwrap();
+    /// worker.stop();
+    /// let ended = watcher.ask_with(|w, _ctx| w.ended.clone()).get().unwrap();
+    /// assert_eq!(ended, [Termination::Stopped]);
+    /// watcher.stop();
+    /// ```
+    pub fn watch(&self, target: &AnyActorRef, f: impl FnOnce(&mut A, &Context<A>, Termination) + Send + 'static) {
+        let termination = target.termination();
+        let watcher = self.actor_ref.clone();
+        let read = termination.clone();
+        termination.when_ready(move || {
+            // A termination promise dropped unset (the target's thread never ran) reads as a
+            // stop.
+            let termination = read.get_timeout(Duration::ZERO).unwrap_or(Termination::Stopped);
+            let _ = watcher.tell_with(move |actor, ctx| f(actor, ctx, termination));
+        });
     }
 
     /// Returns the context of the actor running on this thread, if it is an `A`.

@@ -17,6 +17,8 @@ use crate::future::{Future, Limit, Promise};
 use crate::inbox::{InboxSender, SendError, TrySendError};
 use crate::proxy::Dispatch;
 use crate::registry::ActorRegistry;
+use crate::restart::InPlace;
+use crate::termination::Termination;
 use crate::threading::ActorThread;
 
 /// The state an actor shares with every reference to it.
@@ -33,8 +35,8 @@ pub(crate) struct Cell<A: Actor> {
     pub(crate) join: Mutex<Option<ActorThread>>,
     /// The stop requests: at most one stop envelope is ever queued; see [`Stops`].
     pub(crate) stops: Mutex<Stops>,
-    /// Resolved by the runtime once the actor has fully stopped.
-    pub(crate) terminated: Future<()>,
+    /// Resolved by the runtime once the actor has fully stopped, with why.
+    pub(crate) terminated: Future<Termination>,
     pub(crate) state: Arc<ActorState>,
 }
 
@@ -51,8 +53,23 @@ pub(crate) struct Stops {
     queued: bool,
     /// The runtime has answered every stop: the actor has stopped, later requests answer false.
     closed: bool,
+    /// A stop was requested from outside the actor's own handlers (`stop`, `stop_future`,
+    /// `stop_all`): the actor ends for good whatever its restart type.
+    requested: bool,
     /// Replies to stop requests made after the envelope was queued; answered `true` when dropped.
     waiters: Vec<StopReply>,
+}
+
+/// What a stop envelope without a reply slot turned out to be; see
+/// [`ActorRef::classify_stop`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StopKind {
+    /// Someone asked the actor to stop: it ends for good.
+    Requested,
+    /// The actor asked itself to stop ([`Context::stop`]).
+    Own,
+    /// Queued by an incarnation that failed before reaching it: ignore.
+    Stale,
 }
 
 /// A reference to a running actor: cheap to clone, `Send + Sync`, usable from any thread.
@@ -478,6 +495,7 @@ impl<A: Actor> ActorRef<A> {
         if stops.closed {
             return Future::ready(false);
         }
+        stops.requested = true;
         let (promise, future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
         let reply = StopReply::new(promise);
         if stops.queued {
@@ -503,6 +521,68 @@ impl<A: Actor> ActorRef<A> {
         stops.queued = true;
         drop(stops);
         let _ = self.cell.sender.send_untokened(Envelope::Stop(None));
+    }
+
+    /// Classifies a stop envelope without a reply slot that the actor of a restarting runtime
+    /// has reached: a requested stop (someone else waits on it), the actor's own stop, or a
+    /// stale one, queued by an incarnation that failed before reaching it. Unless requested,
+    /// a later self-stop may queue a new envelope.
+    pub(crate) fn classify_stop(&self) -> StopKind {
+        let mut stops = lock(&self.cell.stops);
+        if stops.requested {
+            return StopKind::Requested;
+        }
+        stops.queued = false;
+        if self.cell.self_stop.swap(false, Ordering::AcqRel) {
+            StopKind::Own
+        } else {
+            StopKind::Stale
+        }
+    }
+
+    /// Returns a future of the actor's [`Termination`]: why it ended for good. It resolves
+    /// once, when the actor's thread has finished (as [`is_terminated`](Self::is_terminated)
+    /// turns true); a restart in place does not resolve it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, Context, Termination, Unhandled};
+    ///
+    /// struct Fragile;
+    /// impl Actor for Fragile {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<(), Unhandled> {
+    ///         panic!("broken")
+    ///     }
+    /// }
+    ///
+    /// let actor = Fragile.start();
+    /// actor.tell(()).unwrap();
+    /// let termination = actor.termination().get().unwrap();
+    /// assert_eq!(termination, Termination::Failed { message: "broken".into() });
+    /// ```
+    pub fn termination(&self) -> Future<Termination> {
+        self.cell.terminated.clone()
+    }
+
+    /// Asks the actor to tear down its state and rebuild it in place once `go` resolves; see
+    /// [`AnyActorRef::restart_in_place`]. Returns the futures of the teardown and of the
+    /// rebuilt state's `on_start` (both fail with [`Error::ActorDead`] if the actor ends
+    /// first).
+    pub(crate) fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>) {
+        let (torn_down, torn_down_future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
+        let (started, started_future) = Promise::with_fulfiller(Some(self.cell.id.clone()));
+        let request = Box::new(InPlace { go, torn_down, started });
+        // Refused (the actor has stopped): dropping the request fails both futures.
+        let _ = self.cell.sender.send_untokened(Envelope::Restart(request));
+        (torn_down_future, started_future)
+    }
+
+    /// Wakes the runtime while it waits between incarnations; see `threading::Life::wait`.
+    pub(crate) fn wake(&self) {
+        let _ = self.cell.sender.send_untokened(Envelope::Wake);
     }
 
     /// Answers every stop request still waiting, and makes later ones answer false: the actor

@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,7 @@ const STARTING: u8 = 1;
 const RECEIVING: u8 = 2;
 const CALLING: u8 = 3;
 const STOPPING: u8 = 4;
+const RESTARTING: u8 = 5;
 
 const INHERIT: u8 = 0;
 const ON: u8 = 1;
@@ -57,6 +58,8 @@ pub(crate) struct ActorState {
     since: AtomicU64,
     blocked: Mutex<Option<Blocked>>,
     detection: AtomicU8,
+    /// How many times the actor was restarted in place; written only by a restart.
+    restarts: AtomicU32,
 }
 
 #[derive(Clone)]
@@ -100,6 +103,7 @@ impl ActorState {
             since: AtomicU64::new(nanos_since_epoch()),
             blocked: Mutex::new(None),
             detection: AtomicU8::new(INHERIT),
+            restarts: AtomicU32::new(0),
         });
         lock(table()).insert(state.id.clone(), state.clone());
         state
@@ -167,6 +171,24 @@ impl ActorState {
     /// Records that a wait that went past the spin ended just now.
     pub(crate) fn woke(&self) {
         self.since.store(nanos_since_epoch(), Ordering::Relaxed);
+    }
+
+    /// Marks the actor as running its factory and `on_start`, from now.
+    pub(crate) fn starting(&self) {
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
+        self.activity.store(STARTING, Ordering::Relaxed);
+    }
+
+    /// Marks the actor as between incarnations (waiting for its backoff or its supervisor's
+    /// decision), from now.
+    pub(crate) fn restarting(&self) {
+        self.since.store(nanos_since_epoch(), Ordering::Relaxed);
+        self.activity.store(RESTARTING, Ordering::Relaxed);
+    }
+
+    /// Records that the actor has been restarted `restarts` times in all.
+    pub(crate) fn restarted(&self, restarts: u32) {
+        self.restarts.store(restarts, Ordering::Relaxed);
     }
 
     pub(crate) fn stopping(&self) {
@@ -312,6 +334,9 @@ pub enum Activity {
     },
     /// Running `on_stop` or `on_failure`.
     Stopping,
+    /// Between two incarnations of an actor restarted in place: waiting out its backoff, or
+    /// for its supervisor's decision.
+    Restarting,
 }
 
 /// A snapshot of one actor's state, from [`actor_states`].
@@ -331,6 +356,9 @@ pub struct ActorStateSnapshot {
     pub blocked_on: Option<Option<ActorId>>,
     /// How long it had been blocked.
     pub blocked_for: Option<Duration>,
+    /// How many times it had been restarted in place (see
+    /// [`Actor::start_restarting`](crate::Actor::start_restarting)).
+    pub restarts: u32,
 }
 
 impl fmt::Display for ActorStateSnapshot {
@@ -347,6 +375,7 @@ impl fmt::Display for ActorStateSnapshot {
             Activity::Receiving => f.write_str("handling a message in on_receive")?,
             Activity::Handling { label } => write!(f, "handling `{label}`")?,
             Activity::Stopping => f.write_str("stopping")?,
+            Activity::Restarting => f.write_str("restarting")?,
         }
         if let Some(d) = self.for_how_long {
             write!(f, " for {d:.1?}")?;
@@ -358,6 +387,9 @@ impl fmt::Display for ActorStateSnapshot {
         }
         if let Some(d) = self.blocked_for {
             write!(f, " for {d:.1?}")?;
+        }
+        if self.restarts > 0 {
+            write!(f, ", restarted {} time(s)", self.restarts)?;
         }
         Ok(())
     }
@@ -377,6 +409,7 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
                 STARTING => (Activity::Starting, true),
                 RECEIVING => (Activity::Receiving, true),
                 CALLING => (Activity::Handling { label }, true),
+                RESTARTING => (Activity::Restarting, true),
                 _ => (Activity::Stopping, true),
             };
             let blocked = lock(&s.blocked).clone();
@@ -387,6 +420,7 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
                 for_how_long: timed.then(|| now.saturating_duration_since(since)),
                 blocked_on: blocked.as_ref().map(|b| b.on.clone()),
                 blocked_for: blocked.map(|b| now.saturating_duration_since(b.since)),
+                restarts: s.restarts.load(Ordering::Relaxed),
             }
         })
         .collect();

@@ -3,6 +3,7 @@
 use crate::actor::Actor;
 use crate::call::Call;
 use crate::future::Promise;
+use crate::restart::InPlace;
 
 /// One message in an actor's inbox.
 pub(crate) enum Envelope<A: Actor> {
@@ -16,6 +17,12 @@ pub(crate) enum Envelope<A: Actor> {
     Call(Call<A>),
     /// A stop request; the reply (if any) is `true` once the actor has stopped.
     Stop(Option<StopReply>),
+    /// A request to tear the actor down and rebuild it in place (a supervisor's sibling
+    /// restart). Queued like a stop, without waiting for room.
+    Restart(Box<InPlace>),
+    /// Wakes the runtime while it waits between incarnations (a decision or a go-ahead came);
+    /// a stray one reaching a running actor does nothing.
+    Wake,
 }
 
 /// The reply slot of a stop request. Dropped unanswered (the actor stopped before reaching

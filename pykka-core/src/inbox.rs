@@ -108,6 +108,16 @@ pub(crate) enum SendError<T> {
     Timeout(T),
 }
 
+/// What [`InboxReceiver::recv_until`] got.
+pub(crate) enum Received<T> {
+    /// The next message.
+    Message(T),
+    /// The deadline passed first.
+    Timeout,
+    /// Every sender is gone: the runtime is shutting down.
+    Closed,
+}
+
 /// Why a send that was not to wait did not go through; the message is handed back.
 pub(crate) enum TrySendError<T> {
     /// The receiver is gone: the actor has stopped.
@@ -261,6 +271,23 @@ impl<T> InboxReceiver<T> {
         };
         self.free_room();
         Some(f(msg?))
+    }
+
+    /// Waits for the next message until `deadline` (`None`: as long as it takes), for the
+    /// runtime's waits between incarnations, where the actor is not running. Off the receive
+    /// loop's path.
+    pub(crate) fn recv_until(&self, deadline: Option<Instant>) -> Received<T> {
+        match self.rx.recv_deadline(deadline.unwrap_or_else(far_deadline)) {
+            Ok(slot) => {
+                self.free_room();
+                match slot.take() {
+                    Some(msg) => Received::Message(msg),
+                    None => Received::Timeout,
+                }
+            }
+            Err(cb::RecvTimeoutError::Timeout) => Received::Timeout,
+            Err(cb::RecvTimeoutError::Disconnected) => Received::Closed,
+        }
     }
 
     /// Yields the time slice up to [`STREAM_YIELDS`] times, until a message has arrived.

@@ -35,7 +35,9 @@ mod limits;
 mod panic;
 mod proxy;
 mod registry;
+mod restart;
 mod sync;
+mod termination;
 mod threading;
 
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
@@ -57,3 +59,5 @@ pub mod __private {
     };
 }
 pub use crate::registry::{ActorRegistry, AnyActorRef};
+pub use crate::restart::{Backoff, Restart, RestartPolicy};
+pub use crate::termination::Termination;

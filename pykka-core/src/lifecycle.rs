@@ -14,6 +14,7 @@ use crate::debug::ActorState;
 use crate::envelope::{Envelope, StopReply};
 use crate::error::Error;
 use crate::panic::{self, panic_message};
+use crate::restart::InPlace;
 
 /// What the driver should do after an envelope.
 pub(crate) enum Flow {
@@ -21,8 +22,13 @@ pub(crate) enum Flow {
     Continue,
     /// Stop normally; the reply (if any) is answered once the actor has stopped.
     Stop(Option<StopReply>),
-    /// A failure nobody could be told about: stop through `on_failure`.
+    /// A failure nobody could be told about: stop (or restart) through `on_failure`.
     Failed(Arc<str>),
+    /// A request to tear down and rebuild in place.
+    Restart(Box<InPlace>),
+    /// The envelopes held back while the actor was between incarnations are all handled:
+    /// go on with the inbox.
+    Drained,
 }
 
 /// A started actor and its context.
@@ -32,30 +38,39 @@ pub(crate) struct Lifecycle<A: Actor> {
 }
 
 impl<A: Actor> Lifecycle<A> {
-    /// Builds the actor and runs `on_start`. Returns `None` if either panicked (the actor is
-    /// then already dead and unregistered), else the lifecycle and whether `on_start` asked to
-    /// stop.
-    pub(crate) fn start(ctx: Context<A>, factory: impl FnOnce() -> A) -> Option<(Self, bool)> {
+    /// Builds the actor with `factory` and runs `on_start`. Returns the lifecycle and whether
+    /// `on_start` asked to stop, or the message of a panic in either (logged at ERROR; the
+    /// actor built, if any, is dropped without `on_stop` or `on_failure`).
+    ///
+    /// With `ending` (no restart can follow), a failed start marks the actor dead and
+    /// unregisters it before its state is dropped; else the driver decides what comes next and
+    /// the actor stays alive meanwhile.
+    pub(crate) fn start(ctx: Context<A>, factory: impl FnOnce() -> A, ending: bool) -> Result<(Self, bool), Arc<str>> {
         tracing::debug!(target: "pykka", actor = %ctx.id(), "Starting {}", ctx.id());
+        ctx.actor_ref().cell.state.starting();
         let mut actor = match panic::catch(factory) {
             Ok(actor) => actor,
             Err(payload) => {
-                log_unhandled(&ctx, &panic_message(payload.as_ref()));
-                mark_dead(&ctx);
-                log_stopped(&ctx);
-                return None;
+                let message = panic_message(payload.as_ref());
+                log_unhandled(&ctx, &message);
+                if ending {
+                    mark_dead(&ctx);
+                }
+                return Err(message);
             }
         };
         if let Err(payload) = panic::catch(|| actor.on_start(&ctx)) {
-            log_unhandled(&ctx, &panic_message(payload.as_ref()));
-            mark_dead(&ctx);
+            let message = panic_message(payload.as_ref());
+            log_unhandled(&ctx, &message);
+            if ending {
+                mark_dead(&ctx);
+            }
             drop_actor(&ctx, actor);
-            log_stopped(&ctx);
-            return None;
+            return Err(message);
         }
         ctx.actor_ref().cell.state.idle();
         let stop_now = ctx.actor_ref().cell.self_stop.load(Ordering::Acquire);
-        Some((
+        Ok((
             Lifecycle {
                 actor: Some(actor),
                 ctx,
@@ -144,11 +159,14 @@ impl<A: Actor> Lifecycle<A> {
                             "Exception returned from {actor} to caller: {message}"
                         );
                         promise.set_error(Error::Panicked { actor, message });
+                        panic::fail_on_ask_panic(payload);
                     }
                 }
             }
             Envelope::Call(call) => call.run(actor, ctx),
             Envelope::Stop(reply) => return Flow::Stop(reply),
+            Envelope::Restart(request) => return Flow::Restart(request),
+            Envelope::Wake => {}
         }
         Flow::Continue
     }
@@ -158,11 +176,15 @@ impl<A: Actor> Lifecycle<A> {
         &self.ctx.actor_ref().cell.state
     }
 
-    /// Stops normally: marks the actor dead, unregisters it, runs `on_stop`.
-    pub(crate) fn stop(&mut self) {
+    /// Stops normally: runs `on_stop` and drops the state. With `ending` (a stop for good),
+    /// first marks the actor dead and unregisters it; without (a teardown before a restart in
+    /// place), the actor stays alive.
+    pub(crate) fn stop(mut self, ending: bool) {
         let ctx = &self.ctx;
         ctx.actor_ref().cell.state.stopping();
-        mark_dead(ctx);
+        if ending {
+            mark_dead(ctx);
+        }
         if let Some(actor) = self.actor.as_mut()
             && let Err(payload) = panic::catch(|| actor.on_stop(ctx))
         {
@@ -171,13 +193,16 @@ impl<A: Actor> Lifecycle<A> {
         self.finish();
     }
 
-    /// Stops after a failure: logs it, marks the actor dead, unregisters it, runs
-    /// `on_failure`.
-    pub(crate) fn fail(&mut self, message: &Arc<str>) {
+    /// Stops after a failure: logs it at ERROR, runs `on_failure` and drops the state. With
+    /// `ending` (no restart can follow), first marks the actor dead and unregisters it;
+    /// without, the actor stays alive while the driver decides.
+    pub(crate) fn fail(mut self, message: &Arc<str>, ending: bool) {
         let ctx = &self.ctx;
         ctx.actor_ref().cell.state.stopping();
         log_unhandled(ctx, message);
-        mark_dead(ctx);
+        if ending {
+            mark_dead(ctx);
+        }
         if let Some(actor) = self.actor.as_mut() {
             let failure = Failure::new(message.clone());
             if let Err(payload) = panic::catch(|| actor.on_failure(ctx, &failure)) {
@@ -187,12 +212,11 @@ impl<A: Actor> Lifecycle<A> {
         self.finish();
     }
 
-    /// Drops the actor's state on its own thread and logs the stop.
+    /// Drops the actor's state on its own thread.
     fn finish(&mut self) {
         if let Some(actor) = self.actor.take() {
             drop_actor(&self.ctx, actor);
         }
-        log_stopped(&self.ctx);
     }
 }
 
@@ -214,13 +238,13 @@ fn receive<A: Actor>(actor: &mut A, ctx: &Context<A>, message: A::Message) {
 
 /// Marks the actor dead and takes it out of its registry's lookups; the registry still counts
 /// it as stopping (for `join_all` and `stop_all`) until its thread has finished.
-fn mark_dead<A: Actor>(ctx: &Context<A>) {
+pub(crate) fn mark_dead<A: Actor>(ctx: &Context<A>) {
     let actor_ref = ctx.actor_ref();
     actor_ref.cell.alive.store(false, Ordering::Release);
     actor_ref.cell.registry.begin_stopping(actor_ref);
 }
 
-fn log_stopped<A: Actor>(ctx: &Context<A>) {
+pub(crate) fn log_stopped<A: Actor>(ctx: &Context<A>) {
     tracing::debug!(target: "pykka", actor = %ctx.id(), "Stopped {}", ctx.id());
 }
 

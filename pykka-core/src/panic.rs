@@ -23,6 +23,27 @@ thread_local! {
     /// The actor whose inbox this thread is closing, for the log of a queued message whose
     /// `Drop` panics.
     static CLOSING: RefCell<Option<ActorId>> = const { RefCell::new(None) };
+    /// Whether the actor on this thread opted in to fail on a panic in an ask
+    /// ([`RestartPolicy::ask_panics_fail`](crate::RestartPolicy::ask_panics_fail)). Set once
+    /// when the thread starts; read only after such a panic.
+    static ASK_PANICS_FAIL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes a panic in an ask fail the actor on this thread (see [`fail_on_ask_panic`]).
+pub(crate) fn set_ask_panics_fail(yes: bool) {
+    ASK_PANICS_FAIL.with(|f| f.set(yes));
+}
+
+/// Called after a panic in an ask was handed to the asker: if the actor on this thread opted
+/// in, resumes the panic, which reaches the runtime's catch point around the batch as a
+/// failure of the actor. Only the panic path reads the flag: asks that do not panic pay
+/// nothing.
+#[cold]
+#[inline(never)]
+pub(crate) fn fail_on_ask_panic(payload: Box<dyn Any + Send>) {
+    if ASK_PANICS_FAIL.try_with(Cell::get).unwrap_or(false) {
+        std::panic::resume_unwind(payload);
+    }
 }
 
 /// Turns a panic payload into its message.

@@ -83,6 +83,7 @@ impl<R> Reply<R> {
                                 "Exception returned from {actor} to caller: {message}"
                             );
                             promise.set_error(Error::Panicked { actor, message });
+                            crate::panic::fail_on_ask_panic(payload);
                         }
                         None => promise.set_error(Error::Custom { message }),
                     }

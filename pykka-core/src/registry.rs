@@ -12,6 +12,7 @@ use crate::actor_id::ActorId;
 use crate::actor_ref::ActorRef;
 use crate::error::{Error, Result};
 use crate::future::Future;
+use crate::termination::Termination;
 
 /// The type-erased face of an `ActorRef<A>`, for the registry.
 trait ErasedRef: Send + Sync {
@@ -25,6 +26,8 @@ trait ErasedRef: Send + Sync {
     fn join(&self) -> Result<()>;
     fn join_timeout(&self, timeout: Duration) -> Result<()>;
     fn is_terminated(&self) -> bool;
+    fn termination(&self) -> Future<Termination>;
+    fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>);
     fn on_own_thread(&self) -> bool;
     fn is_daemon(&self) -> bool;
     fn as_any(&self) -> &dyn Any;
@@ -62,6 +65,12 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
     }
     fn is_terminated(&self) -> bool {
         ActorRef::is_terminated(self)
+    }
+    fn termination(&self) -> Future<Termination> {
+        ActorRef::termination(self)
+    }
+    fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>) {
+        ActorRef::restart_in_place(self, go)
     }
     fn on_own_thread(&self) -> bool {
         ActorRef::on_own_thread(self)
@@ -146,6 +155,27 @@ impl AnyActorRef {
     /// from the actor's own thread.
     pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
         self.inner.join_timeout(timeout)
+    }
+
+    /// Returns a future of the actor's [`Termination`]; see [`ActorRef::termination`].
+    pub fn termination(&self) -> Future<Termination> {
+        self.inner.termination()
+    }
+
+    /// Asks a running actor to tear down its state and rebuild it in place, without a
+    /// failure: a supervisor's restart of a sibling.
+    ///
+    /// The request is queued like a stop (it bypasses a bounded inbox's room). Once the actor
+    /// reaches it, it runs `on_stop` (a requested teardown, not a failure), drops its state,
+    /// resolves `torn_down`, then waits for `go` (messages queue meanwhile), then rebuilds
+    /// (factory + `on_start`; a panic there is a failure, which goes to its parent or policy)
+    /// and resolves `started`. If `go` fails, the actor stops for good
+    /// ([`Termination::Stopped`]); a stop request arriving while it waits for `go` ends it
+    /// too. Returns `(torn_down, started)`; both fail with [`Error::ActorDead`] if the actor
+    /// ends before reaching that point.
+    #[allow(dead_code, reason = "the supervisor is built on it")]
+    pub(crate) fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>) {
+        self.inner.restart_in_place(go)
     }
 
     /// Asks the actor to stop without waiting; see [`ActorRef::stop_future`].

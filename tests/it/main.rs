@@ -17,6 +17,8 @@ mod proxy;
 mod proxy_timeout;
 mod races;
 mod registry;
+mod restart;
 mod support;
 mod threading;
 mod traversable;
+mod watch;

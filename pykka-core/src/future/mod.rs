@@ -12,6 +12,7 @@ mod awaiting;
 mod combinators;
 #[cfg(all(test, loom))]
 mod loom;
+mod notify;
 mod shared;
 
 use std::fmt;
