@@ -17,6 +17,7 @@ mod proxy;
 mod proxy_timeout;
 mod races;
 mod registry;
+mod supervisor;
 mod support;
 mod threading;
 mod traversable;
