@@ -128,6 +128,8 @@ enum Waited {
     /// The child has ended (or dropped the promise).
     Ended,
     TimedOut,
+    /// Waiting would deadlock: the child waits for the supervisor.
+    Deadlock(Error),
     /// The child failed meanwhile and waits for a decision.
     Failed(Pending),
 }
@@ -191,7 +193,7 @@ impl Supervisor {
 
     /// Starts the children in order, each once the one before has run its `on_start`.
     fn start_children(&mut self, ctx: &Context<Self>, link: &Arc<Link>) -> Result<()> {
-        let registry = ctx.actor_ref().cell.registry.clone();
+        let registry = ctx.registry().clone();
         for spec in std::mem::take(&mut self.specs) {
             let restart = spec.restart_type();
             let shutdown = spec.shutdown_timeout();
@@ -206,7 +208,8 @@ impl Supervisor {
             });
             match wait(link, &actor, &ping, shutdown) {
                 Waited::Done => {}
-                Waited::TimedOut => self.report_slow(ctx, &actor, "start", shutdown),
+                Waited::TimedOut => self.report_slow(ctx, &actor, &format!("did not start within {shutdown:?}")),
+                Waited::Deadlock(e) => self.report_slow(ctx, &actor, &format!("cannot be waited for: {e}")),
                 Waited::Ended => {
                     let reason = match actor.termination().get_timeout(shutdown) {
                         Ok(termination) => termination.to_string(),
@@ -311,6 +314,8 @@ impl Supervisor {
             }
             let (go, go_future) = Promise::new();
             let (down, started) = child.actor.restart_in_place(go_future);
+            // A child too slow to tear down still gets its go-ahead: it comes back once it is
+            // done, instead of ending for want of one.
             if self.wait_for(ctx, &link, i, &down, "tear down") {
                 torn_down.push((i, go, started));
             }
@@ -333,8 +338,9 @@ impl Supervisor {
     }
 
     /// Waits (at most the child's shutdown timeout) for `future` of the child at `index`;
-    /// returns whether it resolved. A failure of that child meanwhile is decided on the spot,
-    /// and the wait goes on.
+    /// returns whether the child is still there (`future` resolved, or the wait was given up
+    /// and reported). A failure of that child meanwhile is decided on the spot, and the wait
+    /// goes on.
     fn wait_for(&mut self, ctx: &Context<Self>, link: &Link, index: usize, future: &Future<()>, what: &str) -> bool {
         let (actor, timeout) = (self.children[index].actor.clone(), self.children[index].shutdown);
         let deadline = Instant::now() + timeout;
@@ -344,8 +350,12 @@ impl Supervisor {
                 Waited::Done => return true,
                 Waited::Ended => return false,
                 Waited::TimedOut => {
-                    self.report_slow(ctx, &actor, what, timeout);
-                    return false;
+                    self.report_slow(ctx, &actor, &format!("did not {what} within {timeout:?}"));
+                    return true;
+                }
+                Waited::Deadlock(e) => {
+                    self.report_slow(ctx, &actor, &format!("cannot be waited for to {what}: {e}"));
+                    return true;
                 }
                 Waited::Failed(pending) => {
                     if self.children[index].restart == Restart::Temporary {
@@ -400,11 +410,11 @@ impl Supervisor {
         );
     }
 
-    fn report_slow(&self, ctx: &Context<Self>, child: &AnyActorRef, what: &str, timeout: Duration) {
+    fn report_slow(&self, ctx: &Context<Self>, child: &AnyActorRef, what: &str) {
         tracing::error!(
             target: "pykka",
             actor = %ctx.id(),
-            "{}: child {child} did not {what} within {timeout:?}; not waiting for it",
+            "{}: child {child} {what}; not waiting for it",
             ctx.id()
         );
     }
@@ -426,6 +436,7 @@ fn wait(link: &Link, child: &AnyActorRef, future: &Future<()>, timeout: Duration
                     return link.take(child).map_or(Waited::TimedOut, Waited::Failed);
                 }
             }
+            Err(e @ Error::Deadlock { .. }) => return Waited::Deadlock(e),
             Err(_) => return Waited::Ended,
         }
     }

@@ -224,6 +224,93 @@ fn rest_for_one_restarts_the_failed_child_and_the_later_ones_only() {
 }
 
 #[test]
+fn a_strategy_restart_stops_a_temporary_sibling_instead_of_rebuilding_it() {
+    let (registry, log) = (ActorRegistry::new(), Log::default());
+    let supervisor = spec(Strategy::OneForAll)
+        .child(member("a", &log))
+        .child(member("t", &log).restart(Restart::Temporary))
+        .child(member("c", &log))
+        .start_in(&registry)
+        .unwrap();
+    let t = child(&supervisor, 1);
+    child(&supervisor, 0).tell(Msg::Fail).unwrap();
+    log.wait_for("c start 2");
+    assert_eq!(
+        log.snapshot()[3..],
+        ["a failure 1", "c stop 1", "t stop 1", "a start 2", "c start 2"]
+    );
+    assert_eq!(t.termination().get_timeout(DEFAULT_TIMEOUT), Ok(Termination::Stopped));
+    stop(&supervisor);
+}
+
+#[test]
+fn a_sibling_slow_to_tear_down_is_reported_and_still_comes_back() {
+    let logs = logs();
+    let (registry, log, hold) = (ActorRegistry::new(), Log::default(), Latch::new());
+    let supervisor = spec(Strategy::OneForAll)
+        .child(member("a", &log))
+        .child(member_holding("s", &log, Some(hold.clone())).shutdown(Duration::from_millis(20)))
+        .start_in(&registry)
+        .unwrap();
+    let s = child(&supervisor, 1);
+    child(&supervisor, 0).tell(Msg::Fail).unwrap();
+    log.wait_for("a start 2");
+    hold.open();
+    log.wait_for("s start 2");
+    assert_eq!(
+        log.snapshot(),
+        [
+            "a start 1",
+            "s start 1",
+            "a failure 1",
+            "s stop 1",
+            "a start 2",
+            "s start 2"
+        ]
+    );
+    assert_eq!(s.ask_timeout(Msg::Get, DEFAULT_TIMEOUT), Ok(0));
+    let errors = logs.at(supervisor.urn(), Level::ERROR);
+    assert!(
+        errors
+            .iter()
+            .any(|r| r.message.contains(s.urn()) && r.message.contains("did not tear down")),
+        "{errors:?}"
+    );
+    stop(&supervisor);
+}
+
+#[test]
+fn siblings_failing_together_are_both_restarted_without_waiting_out_a_timeout() {
+    let logs = logs();
+    let (registry, log, busy) = (ActorRegistry::new(), Log::default(), Latch::new());
+    let supervisor = spec(Strategy::OneForAll)
+        .child(member("a", &log))
+        .child(member("b", &log))
+        .start_in(&registry)
+        .unwrap();
+    let (a, b) = (child(&supervisor, 0), child(&supervisor, 1));
+    let gate = busy.clone();
+    supervisor.tell_with(move |_, _| gate.wait()).unwrap();
+    a.tell(Msg::Fail).unwrap();
+    b.tell(Msg::Fail).unwrap();
+    log.wait_for("a failure 1");
+    log.wait_for("b failure 1");
+    // Both wait for a decision now. Whichever failure the supervisor takes first, the other
+    // child is waiting when the strategy tears it down: it is decided on the spot (restarted,
+    // then torn down and rebuilt with its siblings), not waited out for its shutdown timeout.
+    busy.open();
+    assert_eq!(a.ask_timeout(Msg::Get, DEFAULT_TIMEOUT), Ok(0));
+    assert_eq!(b.ask_timeout(Msg::Get, DEFAULT_TIMEOUT), Ok(0));
+    let restarts = supervisor.ask_with(|s, _| s.restarts()).get_timeout(DEFAULT_TIMEOUT);
+    assert_eq!(restarts, Ok(2));
+    let events = log.snapshot();
+    assert_eq!(events.iter().filter(|e| e.contains(" start ")).count(), 5, "{events:?}");
+    let errors = logs.at(supervisor.urn(), Level::ERROR);
+    assert!(errors.is_empty(), "{errors:?}");
+    stop(&supervisor);
+}
+
+#[test]
 fn references_taken_before_a_strategy_restart_reach_the_children_after_it() {
     let (registry, log) = (ActorRegistry::new(), Log::default());
     let supervisor = spec(Strategy::OneForAll)
