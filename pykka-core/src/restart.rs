@@ -428,6 +428,9 @@ pub(crate) struct InPlace {
 }
 
 #[cfg(test)]
+mod parent_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -428,6 +428,9 @@ impl<A: Actor> Life<A> {
     /// Counts a restart, logs it at INFO and shows it in the debug record.
     fn restarted(&mut self) {
         self.restarts = self.restarts.saturating_add(1);
+        // A stop the old incarnation asked for itself is not the new one's: if its envelope
+        // is still queued, the new incarnation finds it stale (see `ActorRef::classify_stop`).
+        self.ctx.actor_ref().cell.self_stop.store(false, Ordering::Release);
         let (id, n) = (self.ctx.id(), self.restarts);
         self.ctx.actor_ref().cell.state.restarted(n);
         tracing::info!(target: "pykka", actor = %id, restarts = n, "Restarting {id} (restart {n})");

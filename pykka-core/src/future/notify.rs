@@ -7,7 +7,7 @@
 
 // `std`'s `Arc` even under loom: a `Waker` is built from one.
 use std::sync::{Arc, Mutex};
-use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::task::{Context as TaskContext, Wake, Waker};
 
 use super::Future;
 
@@ -22,7 +22,7 @@ impl<T: Send + 'static> Notify<T> {
     fn poll(self: Arc<Self>) {
         let waker = Waker::from(self.clone());
         let mut cx = TaskContext::from_waker(&waker);
-        if let Poll::Ready(_) = self.future.shared.poll_ready(&mut cx) {
+        if self.future.shared.poll_ready(&mut cx).is_ready() {
             let callback = self
                 .callback
                 .lock()
