@@ -185,7 +185,8 @@ impl Supervisor {
         match started.get() {
             Ok(()) => Ok(actor),
             Err(e) => {
-                let _ = actor.stop_future();
+                // It has stopped its children and is stopping itself: see it end.
+                actor.stop();
                 Err(e)
             }
         }

@@ -589,7 +589,8 @@ impl Rng {
 
 #[test]
 fn every_ask_to_a_supervised_child_resolves_in_a_race_of_tells_asks_panics_and_stops() {
-    for round in 0..5u64 {
+    let logs = logs();
+    for round in 0..12u64 {
         let (registry, log) = (ActorRegistry::new(), Log::default());
         let strategy = [Strategy::OneForOne, Strategy::OneForAll, Strategy::RestForOne][(round % 3) as usize];
         let supervisor = spec(strategy)
@@ -599,13 +600,18 @@ fn every_ask_to_a_supervised_child_resolves_in_a_race_of_tells_asks_panics_and_s
             .start_in(&registry)
             .unwrap();
         let members: Vec<ActorRef<Member>> = (0..3).map(|i| child(&supervisor, i)).collect();
+        // In every other round, one racer stops the supervisor halfway through.
+        let stop_at = if round % 2 == 1 { 75 } else { usize::MAX };
         let threads: Vec<_> = (0..4u64)
             .map(|t| {
-                let members = members.clone();
+                let (members, supervisor) = (members.clone(), supervisor.clone());
                 spawn("racer", move || {
                     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round * 31 + t + 1));
-                    for _ in 0..150 {
-                        let target = &members[rng.below(3) as usize];
+                    for i in 0..150 {
+                        if t == 0 && i == stop_at {
+                            supervisor.stop();
+                        }
+                        let target = &members[usize::try_from(rng.below(3)).unwrap()];
                         match rng.below(100) {
                             0..=39 => {
                                 let _ = target.tell(Msg::Add(1));
@@ -640,5 +646,8 @@ fn every_ask_to_a_supervised_child_resolves_in_a_race_of_tells_asks_panics_and_s
             assert_eq!(member.join_timeout(DEFAULT_TIMEOUT), Ok(()));
         }
         assert!(registry.is_empty());
+        // No child was ever waited out for its timeout: nothing blocked the supervisor.
+        let errors = logs.at(supervisor.urn(), Level::ERROR);
+        assert!(errors.is_empty(), "round {round}: {errors:?}");
     }
 }
