@@ -450,6 +450,9 @@ fn start_failed(child: &AnyActorRef, reason: &str) -> Error {
     }
 }
 
+// The only `Actor` impl in the core: without this, rustc would suggest it to every user whose
+// type lacks an `Actor` impl ("the trait `Actor` is implemented for `Supervisor`").
+#[diagnostic::do_not_recommend]
 impl Actor for Supervisor {
     type Message = ();
     type Reply = ();
