@@ -33,7 +33,9 @@ use crate::threading;
 /// to the caller as [`Error::Panicked`](crate::Error::Panicked); the actor keeps running. A
 /// panic while handling a `tell` (or a deferred proxy call) has nobody to go to: the actor logs
 /// it, calls [`on_failure`](Actor::on_failure) and stops. This needs the default
-/// `panic = "unwind"`; with `panic = "abort"` a panic ends the process.
+/// `panic = "unwind"`; with `panic = "abort"` a panic ends the process. To have a failed
+/// actor rebuilt in place instead, keeping its identity, start it with
+/// [`start_restarting`](Actor::start_restarting).
 ///
 /// # Examples
 ///
@@ -502,7 +504,8 @@ impl<A: Actor> Context<A> {
     /// Stops this actor and every other actor of its registry: the explicit counterpart of
     /// Python Pykka's reaction to a `BaseException` (such as `SystemExit`) in a handler.
     ///
-    /// This actor stops normally (queued messages first, then `on_stop`); every other actor in
+    /// This actor stops normally (queued messages first, then `on_stop`), and is not restarted
+    /// whatever its [`RestartPolicy`]; every other actor in
     /// its registry is asked to stop, last started first, without waiting (not even for room in
     /// a full bounded inbox, this actor's own included). Logged at DEBUG as
     /// `Stopping all actors`.
@@ -538,7 +541,8 @@ impl<A: Actor> Context<A> {
             "{} requested it: Stopping all actors.",
             self.id()
         );
-        self.stop();
+        // A requested stop, not one of its own: an actor restarted in place does not come back.
+        let _ = self.actor_ref.stop_future();
         let _ = self.actor_ref.cell.registry.stop_all_nowait();
     }
 

@@ -652,3 +652,35 @@ fn every_ask_resolves_whatever_the_stop_and_restart_timing() {
         assert_eq!(termination_of(&actor), Termination::Stopped);
     }
 }
+
+/// Stops everything from inside.
+struct Shutdown;
+
+impl Actor for Shutdown {
+    type Message = ();
+    type Reply = ();
+
+    fn on_receive(&mut self, ctx: &Context<Self>, (): ()) -> Result<(), Unhandled> {
+        ctx.stop_all();
+        Ok(())
+    }
+}
+
+#[test]
+fn stop_all_from_inside_a_permanent_actor_is_a_requested_stop_that_never_restarts_it() {
+    let registry = ActorRegistry::new();
+    let starts = Arc::new(AtomicU32::new(0));
+    let counter = starts.clone();
+    let actor = Shutdown::start_restarting_in(&registry, RestartPolicy::permanent(), move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Shutdown
+    });
+    // Out of the registry: `stop_all` reaches it only as its own request.
+    assert!(registry.unregister(&actor));
+    actor.tell(()).unwrap();
+    assert_eq!(
+        actor.termination().get_timeout(DEFAULT_TIMEOUT).unwrap(),
+        Termination::Stopped
+    );
+    assert_eq!(starts.load(Ordering::SeqCst), 1);
+}
