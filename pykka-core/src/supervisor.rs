@@ -62,6 +62,10 @@ const POLL: Duration = Duration::from_millis(5);
 ///   [`shutdown`](ChildSpec::shutdown) timeout; a child stuck past it is reported at ERROR and
 ///   not waited for. A child waiting for a decision is told to stop.
 ///
+/// In a one-for-all or rest-for-one restart, the failed child is rebuilt in its place in the
+/// start order, and the supervisor goes on to the next sibling once that child has handled
+/// the messages that queued while it waited (its `on_start` first).
+///
 /// A child must not wait for its supervisor while the supervisor waits for it (in a child's
 /// `on_start`, or in its `on_stop` during a restart): the supervisor waits at most the child's
 /// shutdown timeout, then reports it and goes on.
