@@ -14,9 +14,12 @@
 //! - a call through `proxy.with_timeout(t)` (ask form and `defer()` form) and `ask_timeout(t)`
 //!   on a held actor with a full inbox fail with `Error::Timeout` (or `ActorDead`) within `t`
 //!   plus [`SLACK`], the call and its future's `get()` together;
+//! - `stop_timeout(t)` on a held actor with a full inbox times out within `t` plus [`SLACK`]
+//!   (the stop request needs no room), and the actor stops once released;
 //! - `Context::stop_all()` from a handler, with the actor's own inbox full, returns: the actor
 //!   then stops (`join_timeout(HANG)` succeeds).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -26,6 +29,11 @@ use crate::actors::{Answer, Kind, Msg, Probe};
 use crate::checks::{HANG, SLACK, violation};
 use crate::ops::{Entry, Handle, Op, World, describe};
 use crate::rng::Rng;
+
+/// How many `try_tell`s answered `Full` (shown in the summary: the checks on full inboxes ran).
+pub(crate) static FULL: AtomicU64 = AtomicU64::new(0);
+/// How many timed calls (and `stop_timeout`s) were made on a held actor with a full inbox.
+pub(crate) static TIMED_ON_FULL: AtomicU64 = AtomicU64::new(0);
 
 /// An actor held inside a handler; dropping it releases the actor.
 struct Held {
@@ -125,7 +133,11 @@ fn fill<A: Actor<Message = Msg, Reply = Answer>>(
             ));
         }
         probe.rejected(tag);
-        return if full { Filled::Full } else { Filled::Dead };
+        if full {
+            FULL.fetch_add(1, Ordering::Relaxed);
+            return Filled::Full;
+        }
+        return Filled::Dead;
     }
     Filled::Room
 }
@@ -169,7 +181,13 @@ pub(crate) fn timed_proxy(world: &World, d: usize, rng: &mut Rng, entry: &Entry)
     );
     let probe = &entry.probe;
     let _ = world.guarded(d, &desc, false, || {
-        let hold_and_fill = |hold: Option<Held>, filled: Filled| hold.filter(|_| filled == Filled::Full);
+        let hold_and_fill = |hold: Option<Held>, filled: Filled| {
+            let full = hold.filter(|_| filled == Filled::Full);
+            if full.is_some() {
+                TIMED_ON_FULL.fetch_add(1, Ordering::Relaxed);
+            }
+            full
+        };
         let bounded = |took: Duration| {
             if took > t + SLACK {
                 violation(format!("{desc}: the timed call took {took:?}"));
@@ -257,6 +275,36 @@ pub(crate) fn timed_proxy(world: &World, d: usize, rng: &mut Rng, entry: &Entry)
             }
             Handle::Echo(_) => {}
         }
+    });
+}
+
+/// `stop_timeout(t)` on a held actor whose bounded inbox is full: the stop request needs no
+/// room, but the actor cannot finish while held, so it must time out within `t` plus
+/// [`SLACK`]; released, the actor then stops (`join_timeout(HANG)` succeeds).
+pub(crate) fn stop_full(world: &World, d: usize, rng: &mut Rng, entry: &Entry) {
+    let t = [Duration::ZERO, Duration::from_millis(1), Duration::from_millis(20)][rng.index(3)];
+    let desc = describe(Op::StopFull, Some(entry), &format!("timeout {t:?}"));
+    let _ = world.guarded(d, &desc, false, || {
+        with_ref!(&entry.handle, r => {
+            let Some(h) = hold(&desc, d, &entry.probe, r, false) else { return };
+            if fill(&desc, d, &entry.probe, r, 64) != Filled::Full {
+                return;
+            }
+            TIMED_ON_FULL.fetch_add(1, Ordering::Relaxed);
+            let began = Instant::now();
+            let result = r.stop_timeout(t);
+            let took = began.elapsed();
+            if took > t + SLACK {
+                violation(format!("{desc}: stop_timeout on a full inbox took {took:?}"));
+            }
+            if !matches!(result, Err(Error::Timeout { .. })) {
+                violation(format!("{desc}: the actor is held, expected Timeout, got {result:?}"));
+            }
+            drop(h);
+            if let Err(e) = r.join_timeout(HANG) {
+                violation(format!("{desc}: the actor did not end once released: {e:?}"));
+            }
+        });
     });
 }
 

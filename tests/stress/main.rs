@@ -183,11 +183,13 @@ fn main() -> ExitCode {
         "ok".to_owned()
     };
     println!(
-        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({})",
+        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox",
         args.seed,
         ran.as_secs_f64(),
         world.started(),
-        counts.join(", ")
+        counts.join(", "),
+        backpressure::FULL.load(Ordering::Relaxed),
+        backpressure::TIMED_ON_FULL.load(Ordering::Relaxed),
     );
     if checks::failed() {
         ExitCode::FAILURE

@@ -80,6 +80,7 @@ ops! {
     TryTell "try_tell" 4,
     TimedProxy "timed_proxy" 3,
     Settled "get_all_settled" 3,
+    StopFull "stop_full" 1,
 }
 
 impl Op {
@@ -320,7 +321,7 @@ fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
         Op::Settled => return combine::settled(world, d, rng),
         Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic => Target::Proxied,
         Op::TryTell if rng.one_in(4) => Target::Any,
-        Op::TryTell | Op::TimedProxy => Target::Bounded,
+        Op::TryTell | Op::TimedProxy | Op::StopFull => Target::Bounded,
         _ => Target::Any,
     };
     let Some(entry) = world.choose(rng, target) else {
@@ -341,6 +342,7 @@ fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
         Op::CtxStopAll => backpressure::ctx_stop_all(world, d, &entry),
         Op::TryTell => backpressure::try_tell(world, d, rng, &entry),
         Op::TimedProxy => backpressure::timed_proxy(world, d, rng, &entry),
+        Op::StopFull => backpressure::stop_full(world, d, rng, &entry),
         _ => with_ref!(&entry.handle, r => step.plain(rng, r)),
     }
     true
