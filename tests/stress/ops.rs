@@ -321,6 +321,7 @@ fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
         Op::Settled => return combine::settled(world, d, rng),
         Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic => Target::Proxied,
         Op::TryTell if rng.one_in(4) => Target::Any,
+        Op::TimedProxy if rng.one_in(4) => Target::Proxied,
         Op::TryTell | Op::TimedProxy | Op::StopFull => Target::Bounded,
         _ => Target::Any,
     };
