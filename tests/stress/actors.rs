@@ -3,12 +3,13 @@
 //! [`Probe`] the checks read.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use pykka::{Actor, Context, Failure, Unhandled};
+use pykka::{Actor, ActorRegistry, Context, Error, Failure, Unhandled};
 
-use crate::checks::violation;
+use crate::checks::{HANG, violation};
 
 /// Every intended panic's message starts with this; the panic hook keeps them quiet.
 pub(crate) const MARKER: &str = "stress: intended";
@@ -68,6 +69,22 @@ pub(crate) enum Kind {
     ReplyBomb(u64),
     /// Not handled: `on_receive` returns `Unhandled`.
     Unknown,
+    /// Hold the actor inside the handler: say so on `entered`, wait until `gate` is released
+    /// (its sender dropped), then, if `stop_all`, call `Context::stop_all` (the inbox may be
+    /// full by then), and reply like `Work(value)`.
+    Hold {
+        entered: Sender<()>,
+        gate: Receiver<()>,
+        stop_all: bool,
+        value: u64,
+    },
+    /// Block on itself from its own thread: `join`, `join_timeout` and, given the actor's
+    /// registry, `join_all` must each return `Error::Deadlock` at once. Replies like
+    /// `Work(value)`.
+    JoinSelf {
+        registry: Option<ActorRegistry>,
+        value: u64,
+    },
 }
 
 /// The plain message of every actor under test.
@@ -99,13 +116,6 @@ pub(crate) struct Plan {
     pub(crate) drop: bool,
 }
 
-impl Plan {
-    /// Whether the actor dies before its receive loop (its factory or `on_start` panics).
-    pub(crate) fn dies_at_start(&self) -> bool {
-        self.factory || self.on_start
-    }
-}
-
 /// The FIFO bookkeeping of one actor.
 #[derive(Debug, Default)]
 pub(crate) struct Fifo {
@@ -114,6 +124,9 @@ pub(crate) struct Fifo {
     /// Messages whose sender does not know whether they were queued (a timed-out
     /// `ask_timeout`, which may have given up waiting for room), as (sender, seq).
     pub(crate) uncertain: Vec<(usize, u64)>,
+    /// Messages `try_tell` handed back (never queued: handling one is a violation), as
+    /// (sender, seq).
+    pub(crate) rejected: Vec<(usize, u64)>,
 }
 
 /// What happened to one actor, shared by the actor and the checks.
@@ -128,6 +141,9 @@ pub(crate) struct Probe {
     pub(crate) drops: AtomicU32,
     /// Set once the actor's value is dropped (or its factory panicked): every hook is done.
     pub(crate) finished: AtomicBool,
+    /// True while the actor is inside `on_stop` or `on_failure` (cleared when the hook returns
+    /// or unwinds).
+    pub(crate) in_end_hook: AtomicBool,
     next_seq: [AtomicU64; SENDERS],
     pub(crate) fifo: Mutex<Fifo>,
 }
@@ -143,6 +159,7 @@ impl Probe {
             failed: AtomicU32::new(0),
             drops: AtomicU32::new(0),
             finished: AtomicBool::new(false),
+            in_end_hook: AtomicBool::new(false),
             next_seq: Default::default(),
             fifo: Mutex::new(Fifo::default()),
         })
@@ -161,8 +178,59 @@ impl Probe {
         lock(&self.fifo).uncertain.push((tag.sender, tag.seq));
     }
 
+    /// Notes that `try_tell` handed the message `tag` back: it must never be handled.
+    pub(crate) fn rejected(&self, tag: Tag) {
+        lock(&self.fifo).rejected.push((tag.sender, tag.seq));
+    }
+
     pub(crate) fn is_finished(&self) -> bool {
         self.finished.load(Ordering::Acquire)
+    }
+
+    /// Whether the actor is inside `on_stop` or `on_failure` right now.
+    pub(crate) fn in_end_hook(&self) -> bool {
+        self.in_end_hook.load(Ordering::Acquire)
+    }
+}
+
+/// Marks a probe "inside on_stop/on_failure" from its creation until it is dropped (also when
+/// the hook unwinds).
+struct EndHook<'a>(&'a Probe);
+
+impl<'a> EndHook<'a> {
+    fn enter(probe: &'a Probe) -> Self {
+        probe.in_end_hook.store(true, Ordering::Release);
+        EndHook(probe)
+    }
+}
+
+impl Drop for EndHook<'_> {
+    fn drop(&mut self) {
+        self.0.in_end_hook.store(false, Ordering::Release);
+    }
+}
+
+/// What a handler may do to its own actor through its context.
+pub(crate) trait Own {
+    /// `Context::stop_all`.
+    fn stop_all(&self);
+    /// `ActorRef::join` on the actor's own reference.
+    fn join(&self) -> pykka::Result<()>;
+    /// `ActorRef::join_timeout` on the actor's own reference.
+    fn join_timeout(&self, timeout: Duration) -> pykka::Result<()>;
+}
+
+impl<A: Actor> Own for Context<A> {
+    fn stop_all(&self) {
+        Context::stop_all(self);
+    }
+
+    fn join(&self) -> pykka::Result<()> {
+        self.actor_ref().join()
+    }
+
+    fn join_timeout(&self, timeout: Duration) -> pykka::Result<()> {
+        self.actor_ref().join_timeout(timeout)
     }
 }
 
@@ -195,6 +263,12 @@ impl Core {
         if probe.started.load(Ordering::Acquire) != 1 {
             violation(format!("{}: message {tag:?} handled before on_start ran", probe.label));
         }
+        if lock(&probe.fifo).rejected.contains(&(tag.sender, tag.seq)) {
+            violation(format!(
+                "{}: message {tag:?} was handed back by try_tell (Full or Dead), yet it was handled",
+                probe.label
+            ));
+        }
         let last = &mut self.last[tag.sender];
         if tag.seq <= *last {
             violation(format!(
@@ -217,7 +291,7 @@ impl Core {
     }
 
     /// Handles a plain message.
-    pub(crate) fn receive(&mut self, msg: Msg) -> Result<Answer, Unhandled> {
+    pub(crate) fn receive(&mut self, own: &dyn Own, msg: Msg) -> Result<Answer, Unhandled> {
         self.record(msg.tag);
         match msg.kind {
             Kind::Work(value) => Ok(Answer {
@@ -241,6 +315,48 @@ impl Core {
                 bomb: Some(Bomb::Reply),
             }),
             Kind::Unknown => Err(Unhandled::default()),
+            Kind::Hold {
+                entered,
+                gate,
+                stop_all,
+                value,
+            } => {
+                let _ = entered.send(());
+                if let Err(RecvTimeoutError::Timeout) = gate.recv_timeout(HANG) {
+                    violation(format!(
+                        "{}: held for {HANG:?}: the driver never released it",
+                        self.probe.label
+                    ));
+                }
+                if stop_all {
+                    // Never hangs, even with this actor's own bounded inbox full.
+                    own.stop_all();
+                }
+                Ok(Answer {
+                    value: expected(value),
+                    bomb: None,
+                })
+            }
+            Kind::JoinSelf { registry, value } => {
+                let label = &self.probe.label;
+                let deadlock = |what: &str, r: pykka::Result<()>| {
+                    if !matches!(r, Err(Error::Deadlock { .. })) {
+                        violation(format!(
+                            "{label}: {what} from the actor's own thread: expected Deadlock, got {r:?}"
+                        ));
+                    }
+                };
+                deadlock("join()", own.join());
+                deadlock("join_timeout(HANG)", own.join_timeout(HANG));
+                if let Some(registry) = registry {
+                    deadlock("registry.join_all(None)", registry.join_all(None));
+                    deadlock("registry.join_all(Some(HANG))", registry.join_all(Some(HANG)));
+                }
+                Ok(Answer {
+                    value: expected(value),
+                    bomb: None,
+                })
+            }
         }
     }
 
@@ -256,6 +372,7 @@ impl Core {
 
     pub(crate) fn on_stop(&mut self) {
         let probe = &self.probe;
+        let _inside = EndHook::enter(probe);
         if probe.stopped.fetch_add(1, Ordering::AcqRel) != 0 {
             violation(format!("{}: on_stop ran twice", probe.label));
         }
@@ -266,6 +383,7 @@ impl Core {
 
     pub(crate) fn on_failure(&mut self, failure: &Failure) {
         let probe = &self.probe;
+        let _inside = EndHook::enter(probe);
         if probe.failed.fetch_add(1, Ordering::AcqRel) != 0 {
             violation(format!("{}: on_failure ran twice", probe.label));
         }
@@ -319,8 +437,8 @@ macro_rules! actor_impl {
                 self.core.on_failure(failure);
             }
 
-            fn on_receive(&mut self, _ctx: &Context<Self>, msg: Msg) -> Result<Answer, Unhandled> {
-                self.core.receive(msg)
+            fn on_receive(&mut self, ctx: &Context<Self>, msg: Msg) -> Result<Answer, Unhandled> {
+                self.core.receive(ctx, msg)
             }
         }
     };

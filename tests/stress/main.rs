@@ -1,29 +1,47 @@
 //! `pykka-stress`: a seeded, time-bounded randomized stress test of pykka.
 //!
 //! ```text
-//! cargo xtask stress --seconds N [--seed S] [--include-known-defects | --known-defects LIST]
-//! cargo run --release -p pykka-tests --bin pykka-stress -- --seconds N [--seed S] [...]
+//! cargo xtask stress --seconds N [--seed S]
+//! cargo run --release -p pykka-tests --bin pykka-stress -- --seconds N [--seed S]
 //! ```
 //!
 //! Four driver threads run random operations for `N` seconds (default 10): they start actors
-//! (plain and `#[pykka::actor]` ones, bounded and unbounded inboxes, `start_in` and
-//! `start_with_in`, in two shared registries and one private registry per driver), tell, ask
-//! (`ask`, `ask_timeout`, `ask_future`), call proxies (asks and `defer()`), stop actors (`stop`,
-//! `stop_future`, `stop_timeout`, `registry.stop_all()`), and make things panic: handlers (an
-//! asker gets `Error::Panicked`, a tell fails the actor), `on_start`, `on_stop`, `on_failure`, the
-//! actor's `Drop`, a message's `Drop` and a reply's `Drop`.
+//! (plain and `#[pykka::actor]` ones, bounded and unbounded inboxes, `start_in`,
+//! `start_with_in` and their fallible `try_start*` forms, in two shared registries and one
+//! private registry per driver), tell, `try_tell`, ask (`ask`, `ask_timeout`, `ask_future`),
+//! call proxies (asks, `defer()`, and with a default timeout through `with_timeout`), read
+//! many futures at once (`get_all_settled`, `Future::all`, `flatten`), stop and wait for actors
+//! (`stop`, `stop_future`, `stop_timeout`, `join`, `join_timeout`, the same through
+//! `AnyActorRef`, `registry.stop_all()`, `stop_all_timeout`, `stop_all_nowait`, `join_all`,
+//! `Context::stop_all` from a handler), block on an actor from its own thread, hold actors
+//! inside a handler to fill their bounded inboxes, and make things panic: handlers (an asker
+//! gets `Error::Panicked`, a tell fails the actor), `on_start`, `on_stop`, `on_failure`, the
+//! actor's `Drop`, a message's `Drop` (sent to any actor at any time, also while its inbox is
+//! drained at stop) and a reply's `Drop` (also left to the runtime to drop).
 //!
 //! It checks that:
 //! - every wait ends: a call still blocked after 30 s is reported as a hang (then the process
-//!   exits at once, since a stuck thread cannot be recovered);
+//!   exits at once, since a stuck thread cannot be recovered); every bounded call returns
+//!   within its timeout plus a slack of 5 s, and `try_tell` within the slack;
 //! - replies are right (each is computed from its request) and errors are the ones the request
 //!   allows (`ActorDead`, `Panicked` with the intended message, `Unhandled`, `Timeout` only for
-//!   short timeouts);
-//! - each sender's messages to an actor are handled in order, with no queued one skipped;
+//!   short timeouts, `Deadlock` for blocking on oneself);
+//! - each sender's messages to an actor are handled in order, with no queued one skipped, and a
+//!   message `try_tell` handed back (the same one, by sequence number) is never handled;
 //! - `on_start`, `on_stop`, `on_failure` and `Drop` run at most once each, in a consistent
 //!   combination (exactly one of `on_stop`/`on_failure` after a clean start), and an actor fails
 //!   only from an intended panic;
-//! - once a stop has answered, the actor's hooks and `Drop` are done;
+//! - once a stop or a join has answered, the actor's hooks and `Drop` are done, and after
+//!   `stop`, `stop_timeout` and `join`, `is_terminated()` is true; a `join_timeout` times out
+//!   only on an actor that had not terminated;
+//! - `stop_all`, `stop_all_timeout` and `join_all` never return `Ok` while an actor that was in
+//!   the registry is still inside `on_stop`/`on_failure` (each actor raises a flag there);
+//! - `join`, `join_timeout` and `join_all` from the actor's own thread answer
+//!   `Error::Deadlock`, and `Context::stop_all` from a handler whose bounded inbox is full
+//!   returns;
+//! - a timed call on an actor held with its bounded inbox full fails with `Timeout`;
+//! - `get_all_settled` returns one allowed outcome per future, and `Future::all` and `flatten`
+//!   agree with the futures they read;
 //! - an actor never fails because a reply's `Drop` panicked on its thread;
 //! - at the end no registry entry, no actor value, no actor debug record and no actor thread is
 //!   left (threads counted from `/proc/self/status` where it exists).
@@ -32,22 +50,17 @@
 //! otherwise it prints a one-line summary. The seed fixes each driver's sequence of operations;
 //! the interleaving of threads is the machine's, so a failure may need a few runs to repeat.
 //!
-//! `--include-known-defects` also runs what today's runtime is known to get wrong (issue 11,
-//! sections 1 and 2): messages whose `Drop` panics sent anywhere at any time (the inbox's final
-//! drain window), replies whose `Drop` panics left to the runtime, `on_start` and `Drop` both
-//! panicking, and the check that `registry.stop_all()` returns only after every actor of the
-//! registry has finished `on_stop`/`on_failure`. The default run avoids these so that it passes.
-//! `--known-defects LIST` includes only some of them (comma-separated: `drain-window`,
-//! `reply-drop`, `start-drop`, `stop-all-wait`), to turn each on as its fix lands.
-//!
 //! Intended panics carry the message prefix `stress: intended`; the panic hook drops those and
 //! prints every other panic as usual.
 
 mod actors;
 mod checks;
-mod known;
+#[macro_use]
 mod ops;
+mod backpressure;
+mod combine;
 mod rng;
+mod waits;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -58,17 +71,13 @@ use pykka::ActorRegistry;
 
 use crate::actors::{LIVE, MARKER, SENDERS, lock};
 use crate::checks::{Activity, HANG, violation};
-use crate::known::Known;
 use crate::ops::{Op, World};
 
 const USAGE: &str = "\
-usage: pykka-stress [--seconds N] [--seed S] [--include-known-defects | --known-defects LIST]
+usage: pykka-stress [--seconds N] [--seed S]
 
-  --seconds N               run the random operations for N seconds (default 10)
-  --seed S                  the seed (default: from the clock; printed in every report)
-  --include-known-defects   also run what today's runtime is known to get wrong (issue 11)
-  --known-defects LIST      only some of those, comma-separated: drain-window, reply-drop,
-                            start-drop, stop-all-wait
+  --seconds N   run the random operations for N seconds (default 10)
+  --seed S      the seed (default: from the clock; printed in every report)
 ";
 
 /// The command line.
@@ -76,14 +85,12 @@ usage: pykka-stress [--seconds N] [--seed S] [--include-known-defects | --known-
 struct Args {
     seconds: u64,
     seed: u64,
-    known: Known,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         seconds: 10,
         seed: clock_seed(),
-        known: Known::default(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -93,8 +100,6 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--seconds" => args.seconds = number("--seconds", value("--seconds")?)?,
             "--seed" => args.seed = number("--seed", value("--seed")?)?,
-            "--include-known-defects" => args.known = Known::all(),
-            "--known-defects" => args.known.add(&value("--known-defects")?)?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -138,15 +143,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    let repro = format!(
-        "cargo xtask stress --seconds {} --seed {}{}",
-        args.seconds,
-        args.seed,
-        match args.known {
-            k if k == Known::default() => String::new(),
-            k => format!(" --known-defects {}", k.list()),
-        }
-    );
+    let repro = format!("cargo xtask stress --seconds {} --seed {}", args.seconds, args.seed);
     checks::init(args.seed, repro);
     install_panic_hook();
 
@@ -154,7 +151,7 @@ fn main() -> ExitCode {
     let done = Arc::new(AtomicBool::new(false));
     let watchdog = checks::watchdog(activities.clone(), done.clone());
     let baseline_threads = checks::thread_count();
-    let world = World::new(args.known, activities.clone());
+    let world = World::new(activities.clone());
 
     let began = Instant::now();
     let deadline = began + Duration::from_secs(args.seconds);
@@ -186,12 +183,13 @@ fn main() -> ExitCode {
         "ok".to_owned()
     };
     println!(
-        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, known defects: {}, {} actors, {total} ops ({})",
+        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox",
         args.seed,
         ran.as_secs_f64(),
-        args.known.list(),
         world.started(),
-        counts.join(", ")
+        counts.join(", "),
+        backpressure::FULL.load(Ordering::Relaxed),
+        backpressure::TIMED_ON_FULL.load(Ordering::Relaxed),
     );
     if checks::failed() {
         ExitCode::FAILURE
@@ -204,9 +202,12 @@ fn main() -> ExitCode {
 /// thread is left, and checks every actor.
 fn finish(world: &World, activity: &Activity, baseline_threads: Option<usize>) {
     for (i, scope) in world.scopes.iter().enumerate() {
-        activity.begin(format!("final stop_all of scope {i}"));
+        let before = world.in_scope(i);
+        let desc = format!("final stop_all of scope {i}");
+        activity.begin(desc.clone());
         scope.stop_all();
         activity.end();
+        ops::check_scope_done(&desc, &before);
     }
     let scopes = || world.scopes.iter().chain(std::iter::once(ActorRegistry::global()));
     let settled = || {

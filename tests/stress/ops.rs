@@ -1,19 +1,19 @@
 //! The random operations the driver threads run, and what each may legitimately answer.
 //!
-//! Rules that keep the default run clear of today's known defects (each lifted by its switch in
-//! [`Known`]):
-//! - `drain-window`: a message whose `Drop` panics (a "bomb") goes only to an actor its driver owns (started
-//!   in the driver's private registry, which no other driver stops or fails), that is not
-//!   about to die at start, and to which the driver has sent nothing that ends it; so a bomb
-//!   is never queued while the inbox is drained at stop (section 2: the drain window);
-//! - `reply-drop`: a reply whose `Drop` panics is always waited for, never left to the runtime to drop;
-//! - `start-drop`: an actor whose `on_start` (or factory) panics does not also panic in `Drop`;
-//! - `stop-all-wait`: after `registry.stop_all()` returns, actors of that registry may still be inside
-//!   `on_stop`/`on_failure` (section 1); with the flag, the run checks they are not.
+//! Every operation may target any actor of the pool, whoever started it and in whichever
+//! registry: messages whose `Drop` panics go anywhere at any time (also into an inbox being
+//! drained at stop), replies whose `Drop` panics are left to the runtime as often as they are
+//! read, an actor may panic in `on_start` and in `Drop`, and every stop of a registry is checked
+//! to return only once the registry's actors are done.
+//!
+//! The operations on the newer waits (`join`, `stop_all_timeout`, `join_all`, `Context::stop_all`,
+//! `join` from the actor's own thread) are in [`crate::waits`]; `try_tell` and proxies with a
+//! timeout on full bounded inboxes in [`crate::backpressure`]; the future combinators
+//! (`get_all_settled`, `Future::all`, `flatten`) in [`crate::combine`].
 
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,97 +23,75 @@ use crate::actors::{
     Answer, Bomb, BoundedCalc, BoundedEcho, Calc, Core, Echo, Kind, MARKER, Msg, Plan, Probe, SENDERS, expected, lock,
 };
 use crate::checks::{self, Activity, HANG, violation};
-use crate::known::Known;
 use crate::rng::Rng;
+use crate::{backpressure, combine, waits};
 
 /// How many registries every driver may use (more are private: one per driver).
 pub(crate) const SHARED_SCOPES: usize = 2;
 /// At most this many actors in the pool (a start becomes a no-op beyond it).
 const MAX_POOL: usize = 48;
 
-/// The operations, in the order of `Op::NAMES` and `Op::WEIGHTS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    Start,
-    StartWith,
-    Tell,
-    TellSlow,
-    Ask,
-    AskTimeout,
-    AskFuture,
-    ProxyAsk,
-    ProxyDefer,
-    ProxyPanic,
-    AskPanic,
-    AskUnhandled,
-    TellPanic,
-    DeferPanic,
-    MessageBomb,
-    ReplyBomb,
-    Stop,
-    StopFuture,
-    StopTimeout,
-    StopAll,
+/// Declares the operations with their report names and relative frequencies.
+macro_rules! ops {
+    ($($op:ident $name:literal $weight:literal,)*) => {
+        /// The operations.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Op {
+            $($op,)*
+        }
+
+        impl Op {
+            pub(crate) const ALL: &'static [Op] = &[$(Op::$op,)*];
+            pub(crate) const NAMES: &'static [&'static str] = &[$($name,)*];
+            const WEIGHTS: &'static [u64] = &[$($weight,)*];
+        }
+    };
+}
+
+ops! {
+    Start "start" 6,
+    StartWith "start_with" 3,
+    TryStart "try_start" 2,
+    Tell "tell" 18,
+    TellSlow "tell_slow" 4,
+    Ask "ask" 13,
+    AskTimeout "ask_timeout" 8,
+    AskFuture "ask_future" 8,
+    ProxyAsk "proxy_ask" 8,
+    ProxyDefer "proxy_defer" 6,
+    ProxyPanic "proxy_panic" 2,
+    AskPanic "ask_panic" 3,
+    AskUnhandled "ask_unhandled" 2,
+    TellPanic "tell_panic" 2,
+    DeferPanic "defer_panic" 1,
+    MessageBomb "message_bomb" 3,
+    ReplyBomb "reply_bomb" 3,
+    Stop "stop" 3,
+    StopFuture "stop_future" 3,
+    StopTimeout "stop_timeout" 3,
+    StopAll "stop_all" 1,
+    Join "join" 3,
+    StopJoin "stop_join" 2,
+    StopAny "stop_any" 2,
+    JoinAll "join_all" 1,
+    StopAllTimeout "stop_all_timeout" 1,
+    JoinSelf "join_self" 2,
+    CtxStopAll "ctx_stop_all" 1,
+    TryTell "try_tell" 4,
+    TimedProxy "timed_proxy" 3,
+    Settled "get_all_settled" 3,
+    StopFull "stop_full" 1,
 }
 
 impl Op {
-    pub(crate) const ALL: [Op; 20] = [
-        Op::Start,
-        Op::StartWith,
-        Op::Tell,
-        Op::TellSlow,
-        Op::Ask,
-        Op::AskTimeout,
-        Op::AskFuture,
-        Op::ProxyAsk,
-        Op::ProxyDefer,
-        Op::ProxyPanic,
-        Op::AskPanic,
-        Op::AskUnhandled,
-        Op::TellPanic,
-        Op::DeferPanic,
-        Op::MessageBomb,
-        Op::ReplyBomb,
-        Op::Stop,
-        Op::StopFuture,
-        Op::StopTimeout,
-        Op::StopAll,
-    ];
-
-    pub(crate) const NAMES: [&'static str; 20] = [
-        "start",
-        "start_with",
-        "tell",
-        "tell_slow",
-        "ask",
-        "ask_timeout",
-        "ask_future",
-        "proxy_ask",
-        "proxy_defer",
-        "proxy_panic",
-        "ask_panic",
-        "ask_unhandled",
-        "tell_panic",
-        "defer_panic",
-        "message_bomb",
-        "reply_bomb",
-        "stop",
-        "stop_future",
-        "stop_timeout",
-        "stop_all",
-    ];
-
-    /// Relative frequencies, summing to 100.
-    const WEIGHTS: [u64; 20] = [6, 3, 18, 4, 13, 8, 8, 8, 6, 2, 3, 2, 2, 1, 3, 3, 3, 3, 3, 1];
-
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
     fn pick(rng: &mut Rng) -> Op {
         let mut n = rng.below(Op::WEIGHTS.iter().sum());
         for (op, w) in Op::ALL.iter().zip(Op::WEIGHTS) {
-            if n < w {
+            if n < *w {
                 return *op;
             }
             n -= w;
@@ -165,48 +143,56 @@ macro_rules! with_proxy {
 pub(crate) struct Entry {
     pub(crate) handle: Handle,
     pub(crate) probe: Arc<Probe>,
-    /// The driver that owns it (it lives in that driver's private registry), if any.
-    pub(crate) owner: Option<usize>,
     pub(crate) scope: usize,
-    /// Set by the owner once it sent something that ends the actor: no bomb after that.
-    pub(crate) ending: Arc<AtomicBool>,
 }
 
 impl Entry {
-    fn is_proxied(&self) -> bool {
+    pub(crate) fn is_proxied(&self) -> bool {
         matches!(self.handle, Handle::Calc(_) | Handle::BoundedCalc(_))
+    }
+
+    pub(crate) fn is_bounded(&self) -> bool {
+        matches!(self.handle, Handle::BoundedEcho(_) | Handle::BoundedCalc(_))
+    }
+
+    /// The actor's id.
+    pub(crate) fn id(&self) -> &pykka::ActorId {
+        with_ref!(&self.handle, r => r.id())
+    }
+
+    /// `ActorRef::is_terminated`.
+    pub(crate) fn is_terminated(&self) -> bool {
+        with_ref!(&self.handle, r => r.is_terminated())
     }
 }
 
 /// Which actors an operation may target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// Anything that leaves the actor running.
-    Benign,
-    /// Something that ends the actor (a stop, or a failure).
-    Ending,
-    /// A message whose `Drop` panics.
-    Bomb,
+pub(crate) enum Target {
+    /// Any actor.
+    Any,
+    /// An actor with a proxy.
+    Proxied,
+    /// An actor with a bounded inbox.
+    Bounded,
 }
 
 /// Everything the drivers share.
 #[derive(Debug)]
 pub(crate) struct World {
-    pub(crate) known: Known,
     pub(crate) scopes: Vec<ActorRegistry>,
     pub(crate) pool: Mutex<Vec<Entry>>,
-    pub(crate) counts: [AtomicU64; 20],
+    pub(crate) counts: Vec<AtomicU64>,
     pub(crate) activities: Vec<Arc<Activity>>,
     started: AtomicU64,
 }
 
 impl World {
-    pub(crate) fn new(known: Known, activities: Vec<Arc<Activity>>) -> Self {
+    pub(crate) fn new(activities: Vec<Arc<Activity>>) -> Self {
         World {
-            known,
             scopes: (0..SHARED_SCOPES + SENDERS).map(|_| ActorRegistry::new()).collect(),
             pool: Mutex::new(Vec::new()),
-            counts: Default::default(),
+            counts: Op::ALL.iter().map(|_| AtomicU64::new(0)).collect(),
             activities,
             started: AtomicU64::new(0),
         }
@@ -230,33 +216,73 @@ impl World {
         }
     }
 
-    /// Picks a target for an operation of `class` by driver `d`.
-    fn choose(&self, rng: &mut Rng, d: usize, class: Class, proxied: bool) -> Option<Entry> {
+    /// Picks a target of kind `target`.
+    pub(crate) fn choose(&self, rng: &mut Rng, target: Target) -> Option<Entry> {
         let pool = lock(&self.pool);
-        let known = self.known.drain_window;
-        let fits = |e: &&Entry| {
-            (!proxied || e.is_proxied())
-                && match class {
-                    Class::Benign => true,
-                    Class::Ending => known || e.owner.is_none() || e.owner == Some(d),
-                    Class::Bomb => {
-                        known
-                            || (e.owner == Some(d)
-                                && !e.ending.load(Ordering::Relaxed)
-                                && !e.probe.plan.dies_at_start())
-                    }
-                }
-        };
-        let candidates: Vec<&Entry> = pool.iter().filter(fits).collect();
+        let candidates: Vec<&Entry> = pool
+            .iter()
+            .filter(|e| match target {
+                Target::Any => true,
+                Target::Proxied => e.is_proxied(),
+                Target::Bounded => e.is_bounded(),
+            })
+            .collect();
         if candidates.is_empty() {
             return None;
         }
         Some(candidates[rng.index(candidates.len())].clone())
     }
+
+    /// The pool's actors of registry `scope`, now.
+    pub(crate) fn in_scope(&self, scope: usize) -> Vec<Entry> {
+        lock(&self.pool).iter().filter(|e| e.scope == scope).cloned().collect()
+    }
+
+    /// Runs `f` as the operation `desc` of driver `d`, under the watchdog; a panic that reaches
+    /// the driver is a violation unless `bomb` (a message or reply whose `Drop` panics may be
+    /// dropped here). Returns whether `f` panicked.
+    pub(crate) fn guarded(&self, d: usize, desc: &str, bomb: bool, f: impl FnOnce()) -> bool {
+        let activity = &self.activities[d];
+        activity.begin(desc.to_owned());
+        let result = catch_unwind(AssertUnwindSafe(f));
+        activity.end();
+        let Err(payload) = result else {
+            return false;
+        };
+        let message = payload_message(payload.as_ref());
+        if !(bomb && message.starts_with(MARKER)) {
+            violation(format!("{desc}: panicked on the driver thread: {message}"));
+        }
+        true
+    }
+}
+
+/// Checks that, when a wait on registry `scope` (`desc`) has returned, every actor of `before`
+/// (the pool's actors of that registry when the wait began) is done: out of `on_stop` and
+/// `on_failure`, dropped, and terminated.
+pub(crate) fn check_scope_done(desc: &str, before: &[Entry]) {
+    for e in before {
+        if e.probe.in_end_hook() {
+            violation(format!(
+                "{desc}: returned while {} was still inside on_stop/on_failure",
+                e.probe.label
+            ));
+        } else if !e.probe.is_finished() {
+            violation(format!(
+                "{desc}: returned while {} had not finished stopping (Drop not done)",
+                e.probe.label
+            ));
+        } else if !e.is_terminated() {
+            violation(format!(
+                "{desc}: returned while {} was not terminated (is_terminated false)",
+                e.probe.label
+            ));
+        }
+    }
 }
 
 /// Describes the operation and target for reports.
-fn describe(op: Op, entry: Option<&Entry>, detail: &str) -> String {
+pub(crate) fn describe(op: Op, entry: Option<&Entry>, detail: &str) -> String {
     let mut s = String::from(Op::NAMES[op.index()]);
     if !detail.is_empty() {
         let _ = write!(s, " {detail}");
@@ -286,20 +312,22 @@ pub(crate) fn drive(world: &World, d: usize, seed: u64, deadline: Instant) {
 
 /// Runs one operation; returns false if it found no target.
 fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
-    let class = match op {
-        Op::Start | Op::StartWith => return start(world, d, rng, op == Op::StartWith),
+    let target = match op {
+        Op::Start | Op::StartWith | Op::TryStart => return start(world, d, rng, op),
         Op::StopAll => return stop_all(world, d, rng),
-        Op::TellPanic | Op::DeferPanic | Op::Stop | Op::StopFuture | Op::StopTimeout => Class::Ending,
-        Op::MessageBomb => Class::Bomb,
-        _ => Class::Benign,
+        Op::JoinAll => return waits::join_all(world, d, rng),
+        Op::StopAllTimeout => return waits::stop_all_timeout(world, d, rng),
+        Op::StopAny => return waits::stop_any(world, d, rng),
+        Op::Settled => return combine::settled(world, d, rng),
+        Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic => Target::Proxied,
+        Op::TryTell if rng.one_in(4) => Target::Any,
+        Op::TimedProxy if rng.one_in(4) => Target::Proxied,
+        Op::TryTell | Op::TimedProxy | Op::StopFull => Target::Bounded,
+        _ => Target::Any,
     };
-    let proxied = matches!(op, Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic);
-    let Some(entry) = world.choose(rng, d, class, proxied) else {
+    let Some(entry) = world.choose(rng, target) else {
         return false;
     };
-    if class == Class::Ending && entry.owner == Some(d) {
-        entry.ending.store(true, Ordering::Relaxed);
-    }
     let step = Step {
         world,
         d,
@@ -309,13 +337,22 @@ fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
     match op {
         Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic => step.proxy(rng),
         Op::Stop | Op::StopFuture | Op::StopTimeout => step.stop(rng),
+        Op::Join => waits::join(world, d, rng, &entry),
+        Op::StopJoin => waits::stop_join(world, d, &entry),
+        Op::JoinSelf => waits::join_self(world, d, rng, &entry),
+        Op::CtxStopAll => backpressure::ctx_stop_all(world, d, &entry),
+        Op::TryTell => backpressure::try_tell(world, d, rng, &entry),
+        Op::TimedProxy => backpressure::timed_proxy(world, d, rng, &entry),
+        Op::StopFull => backpressure::stop_full(world, d, rng, &entry),
         _ => with_ref!(&entry.handle, r => step.plain(rng, r)),
     }
     true
 }
 
 /// Starts an actor of a random type, plan and registry.
-fn start(world: &World, d: usize, rng: &mut Rng, with_factory: bool) -> bool {
+fn start(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
+    let with_factory = op == Op::StartWith || (op == Op::TryStart && rng.one_in(2));
+    let fallible = op == Op::TryStart;
     if lock(&world.pool).len() >= MAX_POOL {
         return false;
     }
@@ -325,17 +362,13 @@ fn start(world: &World, d: usize, rng: &mut Rng, with_factory: bool) -> bool {
     } else {
         rng.index(SHARED_SCOPES)
     };
-    let mut plan = Plan {
+    let plan = Plan {
         factory: with_factory && rng.one_in(12),
         on_start: rng.one_in(12),
         on_stop: rng.one_in(8),
         on_failure: rng.one_in(4),
         drop: rng.one_in(8),
     };
-    if plan.dies_at_start() && !world.known.start_drop {
-        // Section 2: an on_start panic followed by a panic in the actor's Drop escapes.
-        plan.drop = false;
-    }
     let kind = rng.below(4);
     let n = world.started.fetch_add(1, Ordering::Relaxed);
     let type_name = ["Echo", "BoundedEcho", "Calc", "BoundedCalc"][usize::try_from(kind).unwrap_or(0)];
@@ -343,62 +376,79 @@ fn start(world: &World, d: usize, rng: &mut Rng, with_factory: bool) -> bool {
     let registry = &world.scopes[scope];
     let activity = &world.activities[d];
     activity.begin(format!("start {}", probe.label));
-    let handle = {
-        let p = probe.clone();
-        match (kind, with_factory) {
-            (0, false) => Handle::Echo(Echo { core: Core::new(p) }.start_in(registry)),
-            (0, true) => Handle::Echo(Echo::start_with_in(registry, move || Echo { core: Core::new(p) })),
-            (1, false) => Handle::BoundedEcho(BoundedEcho { core: Core::new(p) }.start_in(registry)),
-            (1, true) => Handle::BoundedEcho(BoundedEcho::start_with_in(registry, move || BoundedEcho {
-                core: Core::new(p),
-            })),
-            (2, false) => Handle::Calc(Calc::new(Core::new(p)).start_in(registry)),
-            (2, true) => Handle::Calc(Calc::start_with_in(registry, move || Calc::new(Core::new(p)))),
-            (_, false) => Handle::BoundedCalc(BoundedCalc::new(Core::new(p)).start_in(registry)),
-            (_, true) => Handle::BoundedCalc(BoundedCalc::start_with_in(registry, move || {
-                BoundedCalc::new(Core::new(p))
-            })),
-        }
+    /// Starts `$start` (a `start*` call) or its fallible `try_start*` form `$try_start`.
+    macro_rules! start {
+        ($variant:ident, $start:expr, $try_start:expr) => {
+            if fallible {
+                match $try_start {
+                    Ok(r) => Handle::$variant(r),
+                    Err(e) => {
+                        activity.end();
+                        violation(format!("try_start of {}: failed with {e:?}", probe.label));
+                        return true;
+                    }
+                }
+            } else {
+                Handle::$variant($start)
+            }
+        };
+    }
+    let p = probe.clone();
+    let handle = match (kind, with_factory) {
+        (0, false) => start!(Echo, Echo { core: Core::new(p) }.start_in(registry), {
+            Echo { core: Core::new(p) }.try_start_in(registry)
+        }),
+        (0, true) => start!(
+            Echo,
+            Echo::start_with_in(registry, move || Echo { core: Core::new(p) }),
+            Echo::try_start_with_in(registry, move || Echo { core: Core::new(p) })
+        ),
+        (1, false) => start!(
+            BoundedEcho,
+            BoundedEcho { core: Core::new(p) }.start_in(registry),
+            BoundedEcho { core: Core::new(p) }.try_start_in(registry)
+        ),
+        (1, true) => start!(
+            BoundedEcho,
+            BoundedEcho::start_with_in(registry, move || BoundedEcho { core: Core::new(p) }),
+            BoundedEcho::try_start_with_in(registry, move || BoundedEcho { core: Core::new(p) })
+        ),
+        (2, false) => start!(
+            Calc,
+            Calc::new(Core::new(p)).start_in(registry),
+            Calc::new(Core::new(p)).try_start_in(registry)
+        ),
+        (2, true) => start!(
+            Calc,
+            Calc::start_with_in(registry, move || Calc::new(Core::new(p))),
+            Calc::try_start_with_in(registry, move || Calc::new(Core::new(p)))
+        ),
+        (_, false) => start!(
+            BoundedCalc,
+            BoundedCalc::new(Core::new(p)).start_in(registry),
+            BoundedCalc::new(Core::new(p)).try_start_in(registry)
+        ),
+        (_, true) => start!(
+            BoundedCalc,
+            BoundedCalc::start_with_in(registry, move || BoundedCalc::new(Core::new(p))),
+            BoundedCalc::try_start_with_in(registry, move || BoundedCalc::new(Core::new(p)))
+        ),
     };
     activity.end();
-    lock(&world.pool).push(Entry {
-        handle,
-        probe,
-        owner: private.then_some(d),
-        scope,
-        ending: Arc::new(AtomicBool::new(false)),
-    });
+    lock(&world.pool).push(Entry { handle, probe, scope });
     true
 }
 
-/// `registry.stop_all()` on a shared registry or the driver's own.
+/// `registry.stop_all()` on any registry. When it returns, every actor of the registry is done.
 fn stop_all(world: &World, d: usize, rng: &mut Rng) -> bool {
-    let scope = if world.known.drain_window {
-        rng.index(world.scopes.len())
-    } else if rng.one_in(2) {
-        SHARED_SCOPES + d
-    } else {
-        rng.index(SHARED_SCOPES)
-    };
-    let before: Vec<Entry> = lock(&world.pool).iter().filter(|e| e.scope == scope).cloned().collect();
-    for e in &before {
-        e.ending.store(true, Ordering::Relaxed);
-    }
+    let scope = rng.index(world.scopes.len());
+    let before = world.in_scope(scope);
     let desc = format!("stop_all on scope {scope} ({} actors in the pool)", before.len());
     let activity = &world.activities[d];
     activity.begin(desc.clone());
     let answers = world.scopes[scope].stop_all();
     activity.end();
-    if world.known.stop_all_wait {
-        // Section 1: stop_all must wait for actors that are stopping, hooks included.
-        for e in before.iter().filter(|e| !e.probe.is_finished()) {
-            violation(format!(
-                "{desc}: returned ({} answers) while {} had not finished stopping (still in on_stop/on_failure?)",
-                answers.len(),
-                e.probe.label
-            ));
-        }
-    }
+    check_scope_done(&format!("{desc}: returned {} answers", answers.len()), &before);
     true
 }
 
@@ -451,26 +501,8 @@ struct Step<'a> {
 }
 
 impl Step<'_> {
-    /// Runs `f` as the operation `desc`, under the watchdog; a panic that reaches the driver is
-    /// a violation unless `bomb` (a message or reply whose `Drop` panics may be dropped here).
-    /// Returns whether `f` panicked.
     fn guarded(&self, desc: &str, bomb: bool, f: impl FnOnce()) -> bool {
-        let activity = &self.world.activities[self.d];
-        activity.begin(desc.to_owned());
-        let result = catch_unwind(AssertUnwindSafe(f));
-        activity.end();
-        let Err(payload) = result else {
-            return false;
-        };
-        let message = payload_message(payload.as_ref());
-        if !(bomb && message.starts_with(MARKER)) {
-            violation(format!("{desc}: panicked on the driver thread: {message}"));
-        }
-        true
-    }
-
-    fn short_timeout(rng: &mut Rng) -> Duration {
-        [Duration::ZERO, Duration::from_micros(200), Duration::from_millis(2)][rng.index(3)]
+        self.world.guarded(self.d, desc, bomb, f)
     }
 
     /// Tells and asks of plain messages.
@@ -485,23 +517,17 @@ impl Step<'_> {
             _ if rng.one_in(8) => What::Slow(rng.below(100), value),
             _ => What::Work(value),
         };
-        let reply_drop = self.world.known.reply_drop;
         let wait = match self.op {
             Op::Tell | Op::TellSlow | Op::TellPanic => Wait::Tell,
             Op::Ask => Wait::Ask,
-            Op::AskTimeout => Wait::AskTimeout(if rng.one_in(2) { HANG } else { Self::short_timeout(rng) }),
-            // A bomb is only told by its owner, and then the actor fails: it gets nothing more.
-            Op::MessageBomb if rng.one_in(4) => {
-                self.entry.ending.store(true, Ordering::Relaxed);
-                Wait::Tell
-            }
-            // Section 2: a reply whose Drop panics, dropped by the runtime, fails the actor.
-            Op::ReplyBomb if !reply_drop => [Wait::Ask, Wait::AskTimeout(HANG), Wait::Future(HANG)][rng.index(3)],
+            Op::AskTimeout => Wait::AskTimeout(if rng.one_in(2) { HANG } else { short_timeout(rng) }),
+            // The bomb goes off in the handler, and the actor fails.
+            Op::MessageBomb if rng.one_in(4) => Wait::Tell,
             _ => match rng.below(6) {
                 0 => Wait::FutureDropped,
-                1 => Wait::Future(Self::short_timeout(rng)),
+                1 => Wait::Future(short_timeout(rng)),
                 2 => Wait::Ask,
-                3 => Wait::AskTimeout(Self::short_timeout(rng)),
+                3 => Wait::AskTimeout(short_timeout(rng)),
                 _ => Wait::Future(HANG),
             },
         };
@@ -547,7 +573,7 @@ impl Step<'_> {
     fn proxy(&self, rng: &mut Rng) {
         let (a, b) = (rng.next_u64(), rng.next_u64());
         let tag = self.entry.probe.tag(self.d);
-        let wait = if rng.one_in(4) { Self::short_timeout(rng) } else { HANG };
+        let wait = if rng.one_in(4) { short_timeout(rng) } else { HANG };
         let desc = describe(self.op, Some(self.entry), &format!("{tag:?}, get_timeout({wait:?})"));
         let (d, seq) = (tag.sender, tag.seq);
         let _ = self.guarded(&desc, false, || {
@@ -589,7 +615,7 @@ impl Step<'_> {
     }
 
     /// `stop`, `stop_future` and `stop_timeout`. Once a stop has answered, the actor's hooks and
-    /// `Drop` are done.
+    /// `Drop` are done; once `stop` or `stop_timeout` has, `is_terminated()` is true.
     fn stop(&self, rng: &mut Rng) {
         let short = rng.one_in(3);
         let keep_future = !rng.one_in(4);
@@ -609,7 +635,7 @@ impl Step<'_> {
                     drop(r.stop_future());
                     None
                 }
-                _ => match r.stop_timeout(if short { Self::short_timeout(rng) } else { HANG }) {
+                _ => match r.stop_timeout(if short { short_timeout(rng) } else { HANG }) {
                     Ok(stopped) => Some(stopped),
                     Err(Error::Timeout { .. }) if short => None,
                     Err(e) => {
@@ -618,15 +644,25 @@ impl Step<'_> {
                     }
                 },
             });
-            if let Some(stopped) = answered
-                && !probe.is_finished()
-            {
+            let Some(stopped) = answered else { return };
+            if probe.in_end_hook() || !probe.is_finished() {
                 violation(format!(
                     "{desc}: the stop answered {stopped} before the actor's hooks and Drop were done"
                 ));
             }
+            // `stop` and `stop_timeout` also wait for the thread: it has finished.
+            if self.op != Op::StopFuture && !self.entry.is_terminated() {
+                violation(format!(
+                    "{desc}: the stop answered {stopped}, yet is_terminated() is false"
+                ));
+            }
         });
     }
+}
+
+/// A short timeout: zero, 200 µs or 2 ms.
+pub(crate) fn short_timeout(rng: &mut Rng) -> Duration {
+    [Duration::ZERO, Duration::from_micros(200), Duration::from_millis(2)][rng.index(3)]
 }
 
 /// Checks the outcome of an ask of `what`.

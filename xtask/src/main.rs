@@ -29,8 +29,7 @@ tasks:
   examples           run every example and compare stdout with examples/NAME.stdout
   loom               model-check the core with loom (--cfg loom, target/loom)
   stress [ARGS]      run the randomized stress test pykka-stress in release
-                     (ARGS: --seconds N (default 10) --seed S --include-known-defects
-                     or --known-defects drain-window,reply-drop,start-drop,stop-all-wait)
+                     (ARGS: --seconds N (default 10) --seed S)
   bless              rewrite the trybuild .stderr snapshots (TRYBUILD=overwrite)
   tidy               repository hygiene checks
   help               this text

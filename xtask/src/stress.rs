@@ -2,8 +2,7 @@
 
 use crate::util::{cargo, run as run_cmd};
 
-/// Runs `pykka-stress` with `args` (`--seconds N`, `--seed S`, `--include-known-defects`,
-/// `--known-defects LIST`; see `tests/stress/main.rs`).
+/// Runs `pykka-stress` with `args` (`--seconds N`, `--seed S`; see `tests/stress/main.rs`).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut cmd = cargo();
     cmd.args([
