@@ -36,6 +36,7 @@ mod panic;
 mod proxy;
 mod registry;
 mod restart;
+mod supervisor;
 mod sync;
 mod termination;
 mod threading;
@@ -60,4 +61,5 @@ pub mod __private {
 }
 pub use crate::registry::{ActorRegistry, AnyActorRef};
 pub use crate::restart::{Backoff, Restart, RestartPolicy};
+pub use crate::supervisor::{ChildSpec, Strategy, Supervisor, SupervisorSpec};
 pub use crate::termination::Termination;

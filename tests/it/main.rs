@@ -18,6 +18,7 @@ mod proxy_timeout;
 mod races;
 mod registry;
 mod restart;
+mod supervisor;
 mod support;
 mod threading;
 mod traversable;
