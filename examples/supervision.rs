@@ -42,10 +42,7 @@ impl Adder {
     /// Adds the number on `line`. Panics if it is not a number: sent with `defer()`, that is a
     /// failure of the worker.
     pub fn add(&mut self, line: String) {
-        let n: i64 = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("not a number: {line:?}"));
+        let n: i64 = line.trim().parse().unwrap_or_else(|_| panic!("not a number: {line:?}"));
         self.total += n;
     }
 
@@ -75,10 +72,7 @@ fn main() -> pykka::Result<()> {
         .start()?;
 
     // The client takes one proxy, once, and keeps it for the whole program.
-    let adder = supervisor
-        .child::<Adder>(0)?
-        .expect("child 0 is the adder")
-        .proxy()?;
+    let adder = supervisor.child::<Adder>(0)?.expect("child 0 is the adder").proxy()?;
 
     let batches: [&[&str]; 4] = [&["12", "30"], &["7", "oops", "5"], &["100"], &["1", "two", "3", "4"]];
     for lines in batches {
@@ -101,6 +95,9 @@ fn main() -> pykka::Result<()> {
     let termination = adder.actor_ref().termination();
     supervisor.stop();
     assert_eq!(termination.get()?, Termination::Stopped);
-    println!("the supervisor stopped; the adder's termination: {}", termination.get()?);
+    println!(
+        "the supervisor stopped; the adder's termination: {}",
+        termination.get()?
+    );
     Ok(())
 }
