@@ -1,20 +1,20 @@
-//! The seven workloads, on pykka actors.
+//! The workloads, on pykka actors.
 //!
-//! Each one is a port of the `raw` baseline of the shared anchors (`peers/src/raw.rs`: one
-//! thread per actor, a crossbeam inbox, a fresh oneshot per ask): same calibration bounds,
+//! The first seven are ports of the `raw` baseline of the shared anchors (`peers/src/raw.rs`:
+//! one thread per actor, a crossbeam inbox, a fresh oneshot per ask): same calibration bounds,
 //! same counts, same checks, with pykka's [`Actor`], [`ActorRef`] and [`Future`] in place of
-//! hand-made threads and channels.
+//! hand-made threads and channels. `restart` is pykka's own (the baseline has no restarts).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use pykka::{Actor, ActorRef, Context, Future, Promise, Unhandled};
+use pykka::{Actor, ActorRef, Context, Future, Promise, RestartPolicy, Unhandled};
 
 use super::common::{
     Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, bench_latency, bench_memory, bench_rate, secs,
 };
 
 /// Every workload, in the order a run without arguments goes through them.
-pub(crate) const WORKLOADS: [&str; 7] = [
+pub(crate) const WORKLOADS: [&str; 8] = [
     "tell_throughput",
     "ask_roundtrip",
     "proxy_call_roundtrip",
@@ -22,6 +22,7 @@ pub(crate) const WORKLOADS: [&str; 7] = [
     "fanout",
     "pingpong",
     "memory",
+    "restart",
 ];
 
 /// Runs one workload by name and prints its JSON line.
@@ -38,6 +39,7 @@ pub(crate) fn run(config: &Config, workload: &str) {
         "fanout" => fanout(config),
         "pingpong" => pingpong(config),
         "memory" => memory(config),
+        "restart" => restart(config),
         other => panic!("unknown workload {other:?}"),
     }
 }
@@ -304,4 +306,65 @@ fn memory(config: &Config) {
         }
         fleet
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restart in place.
+
+/// An actor restarted in place: it panics on `Fail` and tells which incarnation it is.
+#[derive(Debug)]
+struct Phoenix {
+    incarnation: u64,
+}
+
+#[derive(Debug)]
+enum PhoenixMsg {
+    /// Panics: a failure when told.
+    Fail,
+    /// Replies with the incarnation number.
+    Incarnation,
+}
+
+impl Actor for Phoenix {
+    type Message = PhoenixMsg;
+    type Reply = u64;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, message: PhoenixMsg) -> Result<u64, Unhandled> {
+        match message {
+            PhoenixMsg::Fail => panic!("failing on purpose"),
+            PhoenixMsg::Incarnation => Ok(self.incarnation),
+        }
+    }
+}
+
+/// N sequential restarts of one actor started with `start_restarting`: each measures the time
+/// from a failing tell to the reply of the new incarnation to an ask sent right behind it
+/// (the panic, `on_failure`, dropping the state, the policy's decision, the factory and
+/// `on_start`, then the ask).
+fn restart(config: &Config) {
+    // The panics are pykka's to handle: keep the default hook from printing each one.
+    pykka::quiet_handled_panics();
+    // A zero window forgets each restart at once: no intensity limit, and no backoff.
+    let policy = RestartPolicy::permanent().intensity(u32::MAX, Duration::ZERO);
+    let mut incarnations = 0;
+    let actor = Phoenix::start_restarting(policy, move || {
+        incarnations += 1;
+        Phoenix {
+            incarnation: incarnations,
+        }
+    });
+    let mut expected = actor.ask(PhoenixMsg::Incarnation).expect("the actor replies");
+    bench_latency(config, "restart", 100, 5_000_000, |n| {
+        let mut recorder = Recorder::new(n);
+        for _ in 0..n {
+            let start = Instant::now();
+            actor.tell(PhoenixMsg::Fail).expect("the actor is alive");
+            let incarnation = actor.ask(PhoenixMsg::Incarnation).expect("the new incarnation replies");
+            recorder.push(start);
+            expected += 1;
+            assert_eq!(incarnation, expected, "one restart per failure");
+        }
+        recorder.finish()
+    });
+    stop_all(&[actor]);
 }

@@ -11,21 +11,24 @@
 //! 3. [`actors`]: implementing [`Actor`](crate::Actor), messages and replies, hooks, failures,
 //!    the ways to start an actor, bounded inboxes.
 //! 4. [`messages`]: `tell`, `ask` and their variants, closures, and how stopping works.
-//! 5. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
+//! 5. [`supervision`]: supervision and watching: restart in place, restart policies
+//!    (intensity, backoff), supervisors and their strategies, nesting, shutdown, and
+//!    [`Termination`](crate::Termination) futures and watches.
+//! 6. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
 //!    message enums.
-//! 6. [`traversable`]: reaching into an actor's fields with nested proxies.
-//! 7. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
+//! 7. [`traversable`]: reaching into an actor's fields with nested proxies.
+//! 8. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
 //!    combinators, [`get_all`](crate::get_all), and `.await`.
-//! 8. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
+//! 9. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
 //!    `stop_all` and `join_all`.
-//! 9. [`design`]: designing an application: actors that need each other, listeners, periodic
-//!    work, restarts, which actor may block on which, timeouts.
-//! 10. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
-//! 11. [`logging`]: the `tracing` events under target `pykka`.
-//! 12. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
-//! 13. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 14. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
-//! 15. [`differences`]: what differs from Python Pykka, and why.
+//! 10. [`design`]: designing an application: actors that need each other, listeners, periodic
+//!     work, supervision, which actor may block on which, timeouts.
+//! 11. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 12. [`logging`]: the `tracing` events under target `pykka`.
+//! 13. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 14. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 15. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 16. [`differences`]: what differs from Python Pykka, and why.
 
 #[doc = include_str!("../docs/getting_started.md")]
 pub mod getting_started {}
@@ -38,6 +41,9 @@ pub mod actors {}
 
 #[doc = include_str!("../docs/messages.md")]
 pub mod messages {}
+
+#[doc = include_str!("../docs/supervision.md")]
+pub mod supervision {}
 
 #[doc = include_str!("../docs/proxies.md")]
 pub mod proxies {}
