@@ -379,8 +379,13 @@ pub(crate) trait Parent: Send + Sync + 'static {
 pub(crate) enum Supervision {
     /// The actor's own [`RestartPolicy`].
     Policy(Restarter),
-    /// A supervisor, which applies `restart` (and its own intensity) itself.
-    Parent { parent: Arc<dyn Parent>, restart: Restart },
+    /// A supervisor, which applies `restart` (and its own intensity) itself;
+    /// `ask_panics_fail` as in [`RestartPolicy::ask_panics_fail`].
+    Parent {
+        parent: Arc<dyn Parent>,
+        restart: Restart,
+        ask_panics_fail: bool,
+    },
 }
 
 impl Supervision {
@@ -394,7 +399,7 @@ impl Supervision {
     pub(crate) fn ask_panics_fail(&self) -> bool {
         match self {
             Supervision::Policy(restarter) => restarter.policy.fails_on_ask_panics(),
-            Supervision::Parent { .. } => false,
+            Supervision::Parent { ask_panics_fail, .. } => *ask_panics_fail,
         }
     }
 }
@@ -411,9 +416,15 @@ pub(crate) fn start_child<A: Actor, F: FnMut() -> A + Send + 'static>(
     registry: &ActorRegistry,
     parent: Arc<dyn Parent>,
     restart: Restart,
+    ask_panics_fail: bool,
     factory: F,
 ) -> Result<ActorRef<A>> {
-    crate::threading::spawn_restarting(registry, factory, Supervision::Parent { parent, restart })
+    let supervision = Supervision::Parent {
+        parent,
+        restart,
+        ask_panics_fail,
+    };
+    crate::threading::spawn_restarting(registry, factory, supervision)
 }
 
 /// A request to tear an actor down and rebuild it in place without a failure (a strategy's

@@ -398,7 +398,7 @@ impl<A: Actor> Life<A> {
                     Next::Restart
                 }
             },
-            Supervision::Parent { parent, restart } => {
+            Supervision::Parent { parent, restart, .. } => {
                 let restart = *restart;
                 if exit == Exit::Normal && !restart.restarts_after(exit) {
                     return Next::End(Termination::Stopped, None);

@@ -648,3 +648,31 @@ fn every_ask_to_a_supervised_child_resolves_in_a_race_of_tells_asks_panics_and_s
         assert!(errors.is_empty(), "round {round}: {errors:?}");
     }
 }
+
+#[test]
+fn a_child_with_ask_panics_fail_is_restarted_after_a_panicking_ask() {
+    let (registry, log) = (ActorRegistry::new(), Log::default());
+    let supervisor = spec(Strategy::OneForOne)
+        .child(member("strict", &log).ask_panics_fail(true))
+        .child(member("lenient", &log))
+        .start_in(&registry)
+        .unwrap();
+    let (strict, lenient) = (child(&supervisor, 0), child(&supervisor, 1));
+    strict.tell(Msg::Add(5)).unwrap();
+    lenient.tell(Msg::Add(5)).unwrap();
+    // Both askers get the panic; only the strict child fails and comes back with a new state.
+    assert!(matches!(
+        strict.ask_timeout(Msg::Fail, DEFAULT_TIMEOUT),
+        Err(Error::Panicked { .. })
+    ));
+    assert!(matches!(
+        lenient.ask_timeout(Msg::Fail, DEFAULT_TIMEOUT),
+        Err(Error::Panicked { .. })
+    ));
+    log.wait_for("strict start 2");
+    assert_eq!(strict.ask_timeout(Msg::Get, DEFAULT_TIMEOUT), Ok(0));
+    assert_eq!(lenient.ask_timeout(Msg::Get, DEFAULT_TIMEOUT), Ok(5));
+    assert!(strict.is_alive());
+    assert!(!log.snapshot().contains(&"lenient failure 1".to_owned()));
+    stop(&supervisor);
+}

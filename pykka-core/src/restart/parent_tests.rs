@@ -99,7 +99,7 @@ fn child(registry: &ActorRegistry, parent: &Arc<TestParent>, restart: Restart) -
     let log = parent.log.clone();
     let mut n = 0;
     let parent: Arc<dyn Parent> = parent.clone();
-    start_child(registry, parent, restart, move || {
+    start_child(registry, parent, restart, false, move || {
         n += 1;
         Child { n, log: log.clone() }
     })
@@ -224,7 +224,7 @@ fn a_transient_child_stopping_itself_ends_without_asking_the_parent() {
     let registry = ActorRegistry::new();
     let parent = TestParent::new([]);
     let dyn_parent: Arc<dyn Parent> = parent.clone();
-    let actor = start_child(&registry, dyn_parent, Restart::Transient, || Quitter).unwrap();
+    let actor = start_child(&registry, dyn_parent, Restart::Transient, false, || Quitter).unwrap();
     actor.tell(()).unwrap();
     assert_eq!(actor.termination().get_timeout(TIMEOUT).unwrap(), Termination::Stopped);
     assert_eq!(snapshot(&parent.log), ["ended: stopped (terminated: true)"]);

@@ -50,7 +50,14 @@ pub(super) struct Started {
 
 /// Starts one child from its factory.
 trait StartChild: Send {
-    fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, restart: Restart) -> Result<Started>;
+    fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, how: How) -> Result<Started>;
+}
+
+/// How a child is supervised: what its [`ChildSpec`] says beside its factory.
+#[derive(Clone, Copy)]
+struct How {
+    restart: Restart,
+    ask_panics_fail: bool,
 }
 
 struct Factory<F>(F);
@@ -60,8 +67,8 @@ where
     A: Actor,
     F: FnMut() -> A + Send + 'static,
 {
-    fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, restart: Restart) -> Result<Started> {
-        let actor: ActorRef<A> = start_child(registry, parent, restart, self.0)?;
+    fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, how: How) -> Result<Started> {
+        let actor: ActorRef<A> = start_child(registry, parent, how.restart, how.ask_panics_fail, self.0)?;
         let typed = actor.clone();
         Ok(Started {
             actor: actor.into(),
@@ -93,6 +100,7 @@ where
 pub struct ChildSpec {
     name: &'static str,
     restart: Restart,
+    ask_panics_fail: bool,
     shutdown: Duration,
     factory: Box<dyn StartChild>,
 }
@@ -113,6 +121,7 @@ impl ChildSpec {
         ChildSpec {
             name: A::name(),
             restart: Restart::Permanent,
+            ask_panics_fail: false,
             shutdown: Self::DEFAULT_SHUTDOWN,
             factory: Box::new(Factory(factory)),
         }
@@ -123,6 +132,17 @@ impl ChildSpec {
     #[must_use]
     pub fn restart(mut self, restart: Restart) -> Self {
         self.restart = restart;
+        self
+    }
+
+    /// Makes a panic while the child handles an ask (or a proxy call whose future is kept) a
+    /// failure of the child, which its supervisor then handles, as
+    /// [`RestartPolicy::ask_panics_fail`](crate::RestartPolicy::ask_panics_fail) does for an
+    /// actor restarting on its own. By default (Pykka's rule) the asker gets the panic as
+    /// [`Error::Panicked`](crate::Error::Panicked) and the child goes on.
+    #[must_use]
+    pub fn ask_panics_fail(mut self, yes: bool) -> Self {
+        self.ask_panics_fail = yes;
         self
     }
 
@@ -150,7 +170,11 @@ impl ChildSpec {
 
     /// Starts the child in `registry`, linked to `parent`.
     pub(super) fn start(self, registry: &ActorRegistry, parent: Arc<dyn Parent>) -> Result<Started> {
-        self.factory.start(registry, parent, self.restart)
+        let how = How {
+            restart: self.restart,
+            ask_panics_fail: self.ask_panics_fail,
+        };
+        self.factory.start(registry, parent, how)
     }
 }
 
