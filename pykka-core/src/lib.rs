@@ -39,6 +39,7 @@ mod restart;
 mod sync;
 mod termination;
 mod threading;
+mod timers;
 
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
@@ -61,3 +62,4 @@ pub mod __private {
 pub use crate::registry::{ActorRegistry, AnyActorRef};
 pub use crate::restart::{Backoff, Restart, RestartPolicy};
 pub use crate::termination::Termination;
+pub use crate::timers::{Clock, ManualClock, TimerHandle, Timers};
