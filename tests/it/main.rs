@@ -20,5 +20,6 @@ mod registry;
 mod restart;
 mod support;
 mod threading;
+mod timers;
 mod traversable;
 mod watch;
