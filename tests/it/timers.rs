@@ -464,3 +464,45 @@ fn a_hundred_thousand_delayed_sends_half_cancelled_deliver_exactly_the_rest() {
     assert!(handles.iter().all(|h| !h.is_pending()));
     registry.stop_all();
 }
+
+/// A player whose playback position a delayed proxy call advances.
+#[pykka::actor]
+pub struct Player {
+    pub played: Vec<String>,
+}
+
+impl Actor for Player {
+    type Message = ();
+    type Reply = ();
+}
+
+#[pykka::actor]
+impl Player {
+    pub fn play(&mut self, track: String) {
+        self.played.push(track);
+    }
+}
+
+#[test]
+fn a_delayed_proxy_call_runs_after_its_delay_and_cancels_exactly() {
+    let (clock, registry) = manual();
+    let player = Player { played: Vec::new() }.start_in(&registry);
+    let proxy = player.proxy().unwrap();
+    let next = proxy.after(ms(10)).play("next".into());
+    let skipped = proxy.after(ms(5)).play("skipped".into());
+    assert!(skipped.cancel());
+    clock.advance(ms(9));
+    assert_eq!(
+        proxy.played().get_timeout(DEFAULT_TIMEOUT).unwrap(),
+        Vec::<String>::new()
+    );
+    assert!(next.is_pending());
+    clock.advance(ms(1));
+    assert_eq!(proxy.played().get_timeout(DEFAULT_TIMEOUT).unwrap(), ["next"]);
+    assert!(!next.cancel(), "already delivered");
+    // To a stopped actor: dropped.
+    let late = proxy.after(ms(10)).play("late".into());
+    player.stop();
+    clock.advance(ms(10));
+    assert!(!late.is_pending());
+}
