@@ -316,34 +316,42 @@ fn keys_are_compared_within_their_type() {
 }
 
 /// `on_start` starts a periodic timer; a restart runs `on_start` again, and the actor still
-/// ticks once per interval.
+/// ticks once per interval. A timer the failed incarnation started is gone too.
 #[test]
 fn a_restart_does_not_double_a_periodic_timer() {
     let (clock, registry) = manual();
     let ticks = Arc::new(AtomicUsize::new(0));
+    /// Counts its beats (and the `late` timer's, as a hundred).
     struct Beat(Arc<AtomicUsize>);
     impl Actor for Beat {
-        type Message = bool;
+        type Message = &'static str;
         type Reply = ();
         fn on_start(&mut self, ctx: &Context<Self>) {
             ctx.timers().start_fixed_rate_with("beat", ms(10), |b: &mut Beat, _| {
                 b.0.fetch_add(1, Ordering::SeqCst);
             });
         }
-        fn on_receive(&mut self, _ctx: &Context<Self>, fail: bool) -> Result<(), Unhandled> {
-            assert!(!fail, "told to fail");
+        fn on_receive(&mut self, ctx: &Context<Self>, msg: &'static str) -> Result<(), Unhandled> {
+            match msg {
+                "fail" => panic!("told to fail"),
+                "late" => ctx.timers().start_single_with(msg, ms(5), |b: &mut Beat, _| {
+                    b.0.fetch_add(100, Ordering::SeqCst);
+                }),
+                _ => {}
+            }
             Ok(())
         }
     }
     let counter = ticks.clone();
     let actor = Beat::start_restarting_in(&registry, RestartPolicy::permanent(), move || Beat(counter.clone()));
     for _ in 0..2 {
-        actor.tell(true).unwrap();
-        actor.ask(false).unwrap(); // restarted
+        actor.tell("late").unwrap();
+        actor.tell("fail").unwrap();
+        actor.ask("ping").unwrap(); // restarted
     }
     for _ in 0..5 {
         clock.advance(ms(10));
-        actor.ask(false).unwrap();
+        actor.ask("ping").unwrap();
     }
     assert_eq!(ticks.load(Ordering::SeqCst), 5);
     registry.stop_all();
