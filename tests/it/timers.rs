@@ -514,3 +514,37 @@ fn a_delayed_proxy_call_runs_after_its_delay_and_cancels_exactly() {
     clock.advance(ms(10));
     assert!(!late.is_pending());
 }
+
+/// 100k timers of one actor, half cancelled: exactly the other half fires (the memory bound of
+/// the structure under it is checked in `pykka-core`'s `timers::queue` unit tests).
+#[test]
+fn a_hundred_thousand_actor_timers_half_cancelled_fire_exactly_the_rest() {
+    let (clock, registry) = manual();
+    let fired = Arc::new(AtomicUsize::new(0));
+    let counter = fired.clone();
+    struct Many;
+    impl Actor for Many {
+        type Message = ();
+        type Reply = ();
+    }
+    let actor = Many.start_in(&registry);
+    let active = on(&actor, move |_, ctx| {
+        for i in 0..100_000u64 {
+            let counter = counter.clone();
+            ctx.timers()
+                .start_single_with(i, ms(1 + i % 1000), move |_: &mut Many, _| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                });
+        }
+        for i in (0..100_000u64).step_by(2) {
+            assert!(ctx.timers().cancel(&i));
+        }
+        ctx.timers().len()
+    });
+    assert_eq!(active, 50_000);
+    clock.advance(ms(1000));
+    on(&actor, |_, _| ());
+    assert_eq!(fired.load(Ordering::SeqCst), 50_000);
+    assert!(on(&actor, |_, ctx| ctx.timers().is_empty()));
+    registry.stop_all();
+}
