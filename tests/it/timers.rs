@@ -548,3 +548,41 @@ fn a_hundred_thousand_actor_timers_half_cancelled_fire_exactly_the_rest() {
     assert!(on(&actor, |_, ctx| ctx.timers().is_empty()));
     registry.stop_all();
 }
+
+/// Real time: the n-th tick of a fixed-rate timer comes no earlier than n intervals after
+/// the start, and the actor handles messages between ticks.
+#[test]
+fn a_fixed_rate_timer_ticks_no_earlier_than_its_grid_in_real_time() {
+    struct Ticks(Vec<Instant>, Latch);
+    impl Actor for Ticks {
+        type Message = ();
+        type Reply = usize;
+        fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<usize, Unhandled> {
+            Ok(self.0.len())
+        }
+    }
+    let registry = ActorRegistry::new();
+    let latch = Latch::new();
+    let actor = Ticks(Vec::new(), latch.clone()).start_in(&registry);
+    let started = on(&actor, |_, ctx| {
+        let started = Instant::now();
+        ctx.timers().start_fixed_rate_with("tick", ms(5), |t: &mut Ticks, ctx| {
+            t.0.push(Instant::now());
+            if t.0.len() == 5 {
+                ctx.timers().cancel(&"tick");
+                t.1.open();
+            }
+        });
+        started
+    });
+    while !latch.is_open() {
+        actor.ask(()).unwrap(); // messages interleave with the ticks
+        std::thread::yield_now();
+    }
+    let ticks = on(&actor, |t, _| t.0.clone());
+    assert_eq!(ticks.len(), 5);
+    for (n, at) in (1u32..).zip(&ticks) {
+        assert!(*at - started >= ms(5) * n, "tick {n} after {:?}", *at - started);
+    }
+    registry.stop_all();
+}
