@@ -20,6 +20,8 @@ pub(crate) enum Kind {
     Actor,
     /// `#[traversable]`: the item is reached through an actor's field.
     Traversable,
+    /// `#[interface]`: the item is a trait that actors implement.
+    Interface,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
         match self {
             Kind::Actor => "actor",
             Kind::Traversable => "traversable",
+            Kind::Interface => "interface",
         }
     }
 }
@@ -188,7 +191,7 @@ impl<'a> Impl<'a> {
 }
 
 impl<'a> Method<'a> {
-    fn from_syn(cx: &Ctxt, original: &'a ImplItemFn, self_ty: &Type) -> Self {
+    pub(crate) fn from_syn(cx: &Ctxt, original: &'a ImplItemFn, self_ty: &Type) -> Self {
         let sig = &original.sig;
         let mut receiver = Receiver::None;
         let mut receiver_span = sig.ident.span();
@@ -341,4 +344,38 @@ fn replace_self_tokens(tokens: TokenStream, self_ty: &Type) -> TokenStream {
 
 fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
+
+/// A trait under `#[interface]`: its methods, each seen as a `pub` method of an impl block
+/// (with its default body, or an empty one) so that the inherent methods' checks apply.
+pub(crate) struct Trait<'a> {
+    pub(crate) original: &'a syn::ItemTrait,
+    /// The trait's methods as impl methods, owned here; [`Trait::methods`] borrows them.
+    pub(crate) fns: Vec<ImplItemFn>,
+}
+
+impl<'a> Trait<'a> {
+    pub(crate) fn from_syn(original: &'a syn::ItemTrait) -> Self {
+        let fns = original
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::TraitItem::Fn(f) => Some(ImplItemFn {
+                    attrs: f.attrs.clone(),
+                    vis: Visibility::Public(syn::Token![pub](f.sig.ident.span())),
+                    defaultness: None,
+                    sig: f.sig.clone(),
+                    block: f.default.clone().unwrap_or_else(|| syn::parse_quote!({})),
+                }),
+                _ => None,
+            })
+            .collect();
+        Trait { original, fns }
+    }
+
+    /// The trait's methods, in the IR of impl methods (`Self` stays `Self`).
+    pub(crate) fn methods<'b>(&'b self, cx: &Ctxt) -> Vec<Method<'b>> {
+        let self_ty: Type = syn::parse_quote!(Self);
+        self.fns.iter().map(|f| Method::from_syn(cx, f, &self_ty)).collect()
+    }
 }

@@ -120,3 +120,9 @@ pub fn actor(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn traversable(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::expand(Kind::Traversable, args.into(), input.into()).into()
 }
+
+/// (`#[interface]` is implemented in the `pykka-macros` crate; use it as `pykka::interface`.)
+#[proc_macro_attribute]
+pub fn interface(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::expand(Kind::Interface, args.into(), input.into()).into()
+}

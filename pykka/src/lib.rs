@@ -3,9 +3,10 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Backoff, ChildSpec, CloneValue, Context, Dispatch, Error,
-    Failure, Future, FutureAwait, Promise, Proxied, Reply, Restart, RestartPolicy, Result, Strategy, Supervisor,
-    SupervisorSpec, Termination, Traversable, TryTellError, Unhandled, actor_threads, debug, get_all, get_all_settled,
-    max_actor_threads, quiet_handled_panics, set_max_actor_threads,
+    Failure, Future, FutureAwait, Implementation, Implements, Interface, Promise, Proxied, Reply, Restart,
+    RestartPolicy, Result, Strategy, Supervisor, SupervisorSpec, Termination, Traversable, TryTellError, Unhandled,
+    actor_threads, debug, get_all, get_all_settled, interfaces, max_actor_threads, quiet_handled_panics,
+    set_max_actor_threads,
 };
 /// Generates an actor's typed proxy and message enums: put it on the actor's struct **and** on
 /// one inherent `impl` block of it (which may be empty).
@@ -284,6 +285,123 @@ pub use pykka_macros::actor;
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use pykka_macros::traversable;
+
+/// Makes a trait an *interface*: actors of different types that implement it are called
+/// through one typed proxy, `{Trait}Proxy`.
+///
+/// This page is the reference of the attribute; the
+/// [`proxies`](crate::manual::proxies) chapter of the manual has a short tutorial.
+///
+/// ```
+/// use pykka::{Actor, actor, interface};
+///
+/// /// A music source.
+/// #[interface]
+/// pub trait Backend {
+///     /// The tracks matching `query`.
+///     fn search(&mut self, query: String) -> Vec<String>;
+///
+///     /// The backend's name (a default body works too).
+///     fn name(&self) -> String {
+///         "unnamed".to_string()
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Local;
+/// impl Actor for Local {
+///     type Message = ();
+///     type Reply = ();
+///     const INTERFACES: &'static [pykka::Implementation] = pykka::interfaces![Backend];
+/// }
+/// #[actor]
+/// impl Local {}
+/// #[actor]
+/// impl Backend for Local {
+///     fn search(&mut self, query: String) -> Vec<String> {
+///         vec![format!("local:{query}")]
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Stream;
+/// impl Actor for Stream {
+///     type Message = ();
+///     type Reply = ();
+///     const INTERFACES: &'static [pykka::Implementation] = pykka::interfaces![Backend];
+/// }
+/// #[actor]
+/// impl Stream {}
+/// #[actor]
+/// impl Backend for Stream {
+///     fn search(&mut self, query: String) -> Vec<String> {
+///         vec![format!("stream:{query}")]
+///     }
+///     fn name(&self) -> String {
+///         "stream".to_string()
+///     }
+/// }
+///
+/// let backends: Vec<BackendProxy> = vec![Local.start().into(), Stream.start().into()];
+/// let futures: Vec<_> = backends.iter().map(|b| b.search("jazz".into())).collect();
+/// let found = pykka::get_all(&futures, None).unwrap();
+/// assert_eq!(found, [vec!["local:jazz"], vec!["stream:jazz"]]);
+/// assert_eq!(backends[0].name().get().unwrap(), "unnamed");
+/// backends[1].defer().search("blues".into()).unwrap();
+/// for b in &backends {
+///     b.actor_ref().stop();
+/// }
+/// ```
+///
+/// # What it generates
+///
+/// For `trait Backend`, next to it, with the trait's visibility:
+///
+/// - **`BackendProxy`**: for every method of the trait, a method of the same name, arguments
+///   and docs returning a [`Future`] of its result (ask semantics), like an actor's proxy;
+///   `defer()` gives **`BackendDefer`**, the same methods without a reply (tell semantics,
+///   returning `Result<()>`); `with_timeout(..)` gives the proxy with a default timeout, as on
+///   an actor's proxy; `actor_ref()` returns the actor's [`AnyActorRef`]. It implements
+///   `Clone`, `PartialEq`, `Eq`, `Hash` (by actor), `Debug` and `Display`, and is `Send + Sync`.
+///   Calling a method the trait lacks does not compile.
+/// - an impl of [`Interface`] for `dyn Backend`, which names the proxy, so that
+///   [`ActorRef::interface::<dyn Backend>()`](crate::ActorRef::interface),
+///   [`AnyActorRef::interface`], [`ActorRegistry::get_by_interface`] and
+///   [`ActorRegistry::broadcast_interface`] find it;
+/// - `From<ActorRef<A>> for BackendProxy` for every actor `A` implementing it;
+/// - a hidden call table, `__PykkaBackendCalls`.
+///
+/// # Implementing it
+///
+/// Put `#[pykka::actor]` on the actor's `impl Backend for Local` (the actor has its own
+/// `#[actor]` struct and impl block as usual, and keeps its own full proxy), and list the
+/// interface in the actor's [`Actor::INTERFACES`] with [`interfaces!`]: both are checked at
+/// compile time (an interface implemented but not listed, or listed but not implemented with
+/// `#[actor]`, is an error), so registry lookups by interface find every implementor. One
+/// actor can implement several interfaces: `interfaces![Backend, CoreListener]`. Trait methods
+/// with default bodies work, and run on the actor's thread like the others.
+///
+/// # What is rejected, and why
+///
+/// Each a compile error at your code. On the trait: type or lifetime parameters, `where`
+/// clauses, supertraits, associated types and consts (the proxy is one type for every
+/// implementing actor, which would each choose their own), `unsafe` and auto traits, macro
+/// calls among the items. On its methods, the same rules as an actor's methods (owned,
+/// `Send` arguments and results, no generic, `async`, `unsafe` or variadic methods, no `self`
+/// by value, the proxies' reserved names), plus: every method takes `&self` or `&mut self`, none
+/// mentions `Self` in its arguments or result or takes a `&Context` (each is a different type
+/// for each actor), and `#[proxy(...)]` does not apply. `#[actor]` on an impl of the trait
+/// must be for a named, non-generic actor.
+///
+/// ```compile_fail
+/// #[pykka::interface]
+/// pub trait Bad {
+///     fn borrow(&self, s: &str); // error: arguments cross threads; use an owned type
+/// }
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use pykka_macros::interface;
 
 pub mod manual;
 
