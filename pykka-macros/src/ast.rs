@@ -105,6 +105,9 @@ pub(crate) struct Arg<'a> {
     pub(crate) ty: Type,
     /// True for a `&Context<Self>` argument, which the runtime supplies.
     pub(crate) is_context: bool,
+    /// True for the first argument of a `#[proxy(actor)]` method (`core: &mut Core`): the
+    /// actor, which the runtime supplies.
+    pub(crate) is_actor: bool,
 }
 
 impl<'a> Struct<'a> {
@@ -218,6 +221,7 @@ impl<'a> Method<'a> {
                         ident,
                         ty: replace_self(&t.ty, self_ty),
                         is_context: is_context(&t.ty),
+                        is_actor: false,
                     });
                 }
             }
@@ -226,6 +230,15 @@ impl<'a> Method<'a> {
             ReturnType::Default => None,
             ReturnType::Type(_, ty) => Some(replace_self(ty, self_ty)),
         };
+        let opts = attr::proxy_opts(cx, &original.attrs);
+        if opts.actor.is_some()
+            && receiver == Receiver::None
+            && let Some(first) = args.first_mut()
+            && matches!(first.ty, Type::Reference(_))
+        {
+            first.is_actor = true;
+            first.is_context = false;
+        }
         Method {
             original,
             ident: sig.ident.clone(),
@@ -237,14 +250,32 @@ impl<'a> Method<'a> {
             docs: docs(&original.attrs),
             forwarded: attr::forwarded(&original.attrs),
             deprecated: attr::deprecated(&original.attrs),
-            opts: attr::proxy_opts(cx, &original.attrs),
+            opts,
+        }
+    }
+
+    /// A `#[proxy(actor)]` method: an associated function of a traversable type given its
+    /// actor, reached through the traversable's nested proxy.
+    pub(crate) fn is_actor_view(&self) -> bool {
+        self.opts.actor.is_some()
+    }
+
+    /// The actor a `#[proxy(actor)]` method takes (its first argument's referent) and whether
+    /// it takes it `&mut`; `None` if the first argument is not a reference.
+    pub(crate) fn actor_arg(&self) -> Option<(&Type, bool)> {
+        let arg = self.args.first().filter(|a| a.is_actor)?;
+        match &arg.ty {
+            Type::Reference(r) => Some((&r.elem, r.mutability.is_some())),
+            _ => None,
         }
     }
 
     /// Methods that get a proxy form: visible outside the impl, taking `self`, and not
     /// `#[proxy(skip)]`.
     pub(crate) fn is_proxied(&self) -> bool {
-        !matches!(self.vis, Visibility::Inherited) && self.receiver != Receiver::None && !self.opts.skip
+        !matches!(self.vis, Visibility::Inherited)
+            && (self.receiver != Receiver::None || self.is_actor_view())
+            && !self.opts.skip
     }
 
     /// The name of the proxy method: the method's own, or the one given by
@@ -255,7 +286,7 @@ impl<'a> Method<'a> {
 
     /// The arguments the caller passes (everything but the context).
     pub(crate) fn call_args(&self) -> impl Iterator<Item = &Arg<'a>> {
-        self.args.iter().filter(|a| !a.is_context)
+        self.args.iter().filter(|a| !a.is_context && !a.is_actor)
     }
 }
 

@@ -262,6 +262,9 @@ fn check_self_type(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
 /// Every rule for one proxied method; true if it passed all of them.
 fn check_method(cx: &Ctxt, kind: Kind, m: &Method<'_>) -> bool {
     let before = count(cx);
+    if m.is_actor_view() && !check_actor_view(cx, kind, m) {
+        return false;
+    }
     check_method_name(cx, kind, m);
     check_receiver(cx, m);
     check_method_generics(cx, kind, m);
@@ -363,12 +366,12 @@ fn check_variadic(cx: &Ctxt, m: &Method<'_>) {
 /// field in the message enum).
 fn check_args(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
     let hint = keep_off_hint(kind, m);
-    for arg in &m.args {
+    for arg in m.args.iter().filter(|a| !a.is_actor) {
         if arg.is_context {
-            if kind == Kind::Traversable {
+            if kind == Kind::Traversable && !m.is_actor_view() {
                 cx.error_spanned_by(
                     &arg.ty,
-                    "`#[traversable]` methods cannot take a `&Context`; only the actor's own methods can",
+                    "`#[traversable]` methods cannot take a `&Context`; only the actor's own methods, and `#[proxy(actor)]` methods given their actor, can",
                 );
             }
             if kind == Kind::Interface {
@@ -667,4 +670,37 @@ fn find_self(tokens: proc_macro2::TokenStream, found: &mut Option<Span>) {
             _ => {}
         }
     }
+}
+
+/// `#[proxy(actor)]`: an associated function of a traversable type whose first argument is
+/// the actor it lives in (`core: &mut Core`), so that it can use the actor's other fields and
+/// controllers within one message.
+fn check_actor_view(cx: &Ctxt, kind: Kind, m: &Method<'_>) -> bool {
+    let span = m.opts.actor.expect("an actor view");
+    if kind != Kind::Traversable {
+        cx.push(syn::Error::new(
+            span,
+            "`#[proxy(actor)]` applies to methods of a `#[traversable]` impl block: an actor's own methods already have the actor as `self`",
+        ));
+        return false;
+    }
+    if m.receiver != Receiver::None {
+        cx.push(syn::Error::new(
+            m.receiver_span,
+            "a `#[proxy(actor)]` method takes no `self`: its first argument is the actor (`core: &mut Core`), and the traversable is one of its fields (`core.playback`)",
+        ));
+        return false;
+    }
+    if m.actor_arg().is_none() {
+        let at = m
+            .args
+            .first()
+            .map_or(m.ident.span(), |a| syn::spanned::Spanned::span(&a.ty));
+        cx.push(syn::Error::new(
+            at,
+            "a `#[proxy(actor)]` method's first argument is the actor it runs on: `core: &mut Core` (or `core: &Core`)",
+        ));
+        return false;
+    }
+    true
 }

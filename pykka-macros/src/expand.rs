@@ -199,12 +199,14 @@ fn expand_impl(kind: Kind, ir: &Impl<'_>) -> TokenStream {
         _ => None,
     };
     let module = module_of(&self_ty);
-    let shape = shape(kind, self_ty, i.generics.clone(), ident, args, module);
-    let methods: Vec<_> = ir.methods.iter().filter(|m| m.is_proxied()).collect();
+    let shape = shape(kind, self_ty, i.generics.clone(), ident, args, module.clone());
+    let proxied: Vec<_> = ir.methods.iter().filter(|m| m.is_proxied()).collect();
+    let (viewing, methods): (Vec<_>, Vec<_>) = proxied.iter().copied().partition(|m| m.is_actor_view());
     let mut out = TokenStream::new();
     out.extend(message::call_enum(&shape, ident, &methods));
     out.extend(proxy::method_proxies(&shape, ident, &methods));
-    out.extend(proxy::accessor_collisions(&shape, &methods));
+    out.extend(traversable::actor_view_methods(&shape, ident, &module, &viewing));
+    out.extend(proxy::accessor_collisions(&shape, &proxied));
     out
 }
 

@@ -85,6 +85,13 @@ pub use pykka_core::{
 ///
 /// Associated functions without `self`, private methods and private fields are left alone.
 ///
+/// On an actor's impl of an interface (`#[actor] impl Backend for Local`, the trait marked
+/// [`#[interface]`](macro@crate::interface)), it generates no proxy methods (the trait's
+/// methods are on the interface proxy, `BackendProxy`): it makes `Local` implement
+/// [`Implements<dyn Backend>`](crate::Implements), so that its references convert into
+/// `BackendProxy`, and checks at compile time that `Local` lists `Backend` in its
+/// [`Actor::INTERFACES`].
+///
 /// # Options
 ///
 /// `#[actor]` itself takes no arguments. On a field or a method of the impl block:
@@ -97,6 +104,8 @@ pub use pykka_core::{
 ///   method's proxy method becomes `name()` (and its variant `Name`). The method or field
 ///   itself keeps its name, and so do logs and `attr_path()`.
 /// - On a field, `#[traversable]` (no arguments) reaches the field through a nested proxy.
+/// - `#[proxy(actor)]` applies only to methods of a [`traversable`](macro@crate::traversable)
+///   impl block (see there: a controller method given its whole actor).
 ///
 /// These helper attributes are removed from your code; `#[proxy(...)]` on a tuple struct's
 /// field is accepted too (only `skip` means anything there).
@@ -200,7 +209,11 @@ pub use pykka_core::{
 ///   `#[actor]` has run and could not be proxied (move it to a plain `impl` block);
 /// - a `pub` field of a tuple struct: it has no name to derive accessors from (make it
 ///   private or mark it `#[proxy(skip)]`);
-/// - the attribute on an enum, a trait, a trait impl or a function, or with arguments;
+/// - the attribute on an enum, a trait (use [`interface`](macro@crate::interface)), a trait
+///   impl other than an actor's impl of an interface (`impl Actor` included), a generic
+///   interface impl, or a function, or with arguments;
+/// - an interface implemented with `#[actor]` but not listed in the actor's
+///   [`Actor::INTERFACES`], or listed there but not implemented with `#[actor]`;
 /// - a struct without `impl Actor`, or the attribute on only one of the struct and the impl
 ///   block: the error says which part is missing.
 ///
@@ -273,6 +286,63 @@ pub use pykka_macros::actor;
 /// attributes (`#[cfg]`, `#[allow]`, `#[deprecated]`, docs), the same treatment of `Self` in
 /// signatures, the same reserved names, and the same errors.
 ///
+/// # Methods given their actor: `#[proxy(actor)]`
+///
+/// A controller method that must use the actor's other fields and controllers within the same
+/// message (Mopidy's `self.core.tracklist` inside `core.playback.next()`) is an associated
+/// function of the traversable type marked `#[proxy(actor)]`, whose first argument is the actor:
+/// `fn next(core: &mut Core) -> Option<Track>` (or `core: &Core`; a `&Context<Core>` may
+/// follow). It is generated on the nested proxies inside that actor type only,
+/// `PlaybackProxy<Core>` and `PlaybackDefer<Core>`, with the remaining arguments, and runs on the
+/// actor itself whatever the proxy's path, with the whole actor borrowed mutably, in one
+/// message:
+///
+/// ```
+/// use pykka::{actor, traversable, Actor};
+///
+/// #[traversable]
+/// pub struct Tracklist { pub tracks: Vec<String>, pub index: usize }
+/// #[traversable]
+/// impl Tracklist {}
+///
+/// #[traversable]
+/// pub struct Playback { pub current: Option<String> }
+///
+/// #[traversable]
+/// impl Playback {
+///     /// Plays the next track of the sibling tracklist.
+///     #[proxy(actor)]
+///     pub fn next(core: &mut Core) -> Option<String> {
+///         let track = core.tracklist.tracks.get(core.tracklist.index).cloned()?;
+///         core.tracklist.index += 1;
+///         core.playback.current = Some(track.clone());
+///         Some(track)
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Core {
+///     #[traversable]
+///     pub playback: Playback,
+///     #[traversable]
+///     pub tracklist: Tracklist,
+/// }
+/// impl Actor for Core { type Message = (); type Reply = (); }
+/// #[actor]
+/// impl Core {}
+///
+/// let core = Core {
+///     playback: Playback { current: None },
+///     tracklist: Tracklist { tracks: vec!["So What".into()], index: 0 },
+/// }
+/// .start()
+/// .proxy()
+/// .unwrap();
+/// assert_eq!(core.playback().next().get().unwrap().as_deref(), Some("So What"));
+/// assert_eq!(core.tracklist().index().get().unwrap(), 1);
+/// core.actor_ref().stop();
+/// ```
+///
 /// # What is rejected, and why
 ///
 /// Besides everything [`actor`](macro@crate::actor) rejects:
@@ -280,7 +350,9 @@ pub use pykka_macros::actor;
 /// - a generic type: it can be reached from any actor, and its nested proxy is already
 ///   generic over that actor;
 /// - a method taking `&Context<..>`: the context belongs to the actor, not to a field (use
-///   `ctx.proxy().playback()` from the actor's own methods);
+///   `ctx.proxy().playback()` from the actor's own methods, or a `#[proxy(actor)]` method);
+/// - `#[proxy(actor)]` on a method taking `self`, or whose first argument is not a reference to
+///   the actor, or in an `#[actor]` impl block;
 /// - `#[traversable]` on a field that is not `pub`, or whose type lacks the attribute.
 #[cfg(feature = "macros")]
 #[doc(inline)]

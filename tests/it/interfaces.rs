@@ -463,3 +463,189 @@ fn block_on<F: std::future::Future>(fut: F) -> F::Output {
         std::thread::park_timeout(deadline - now);
     }
 }
+
+// Controllers that reach their actor: Mopidy's `core.playback.next()` using
+// `self.core.tracklist`, as a `#[proxy(actor)]` method of the playback controller.
+
+/// The tracklist controller.
+#[pykka::traversable]
+pub struct Tracklist {
+    pub tracks: Vec<String>,
+    pub index: usize,
+}
+
+#[pykka::traversable]
+impl Tracklist {
+    /// Adds a track; returns the tracklist's length.
+    pub fn add(&mut self, track: String) -> usize {
+        self.tracks.push(track);
+        self.tracks.len()
+    }
+
+    /// The track `next` would play (Mopidy's `tracklist.next_track()`).
+    pub fn next_track(&self) -> Option<String> {
+        self.tracks.get(self.index).cloned()
+    }
+}
+
+/// The playback controller.
+#[pykka::traversable]
+pub struct Playback {
+    pub current: Option<String>,
+    pub played: Vec<String>,
+}
+
+#[pykka::traversable]
+impl Playback {
+    /// Plays the tracklist's next track: reads and advances the sibling tracklist and sets
+    /// this controller's state, in one message.
+    #[proxy(actor)]
+    pub fn next(core: &mut Core) -> Option<String> {
+        let track = core.tracklist.next_track()?;
+        core.tracklist.index += 1;
+        core.playback.current = Some(track.clone());
+        core.playback.played.push(track.clone());
+        Some(track)
+    }
+
+    /// Reads the whole actor (and its context) without changing it.
+    #[proxy(actor)]
+    pub fn describe(core: &Core, ctx: &pykka::Context<Core>, prefix: String) -> String {
+        format!(
+            "{prefix} {} at {} on {}",
+            core.playback.current.clone().unwrap_or_default(),
+            core.volume,
+            ctx.actor_ref().id().name()
+        )
+    }
+
+    /// A plain controller method, next to the ones given the actor.
+    pub fn playing(&self) -> bool {
+        self.current.is_some()
+    }
+}
+
+/// Mopidy's Core: controllers as traversable fields.
+#[actor]
+pub struct Core {
+    #[traversable]
+    pub playback: Playback,
+    #[traversable]
+    pub tracklist: Tracklist,
+    pub volume: u8,
+}
+
+impl Actor for Core {
+    type Message = ();
+    type Reply = ();
+}
+
+#[actor]
+impl Core {}
+
+fn core(registry: &ActorRegistry) -> CoreProxy {
+    Core {
+        playback: Playback {
+            current: None,
+            played: Vec::new(),
+        },
+        tracklist: Tracklist {
+            tracks: Vec::new(),
+            index: 0,
+        },
+        volume: 50,
+    }
+    .start_in(registry)
+    .proxy()
+    .unwrap()
+}
+
+#[test]
+fn a_controller_method_mutates_a_sibling_controller_within_one_message() {
+    let registry = ActorRegistry::new();
+    let core = core(&registry);
+    for n in 0..3 {
+        core.tracklist()
+            .add(format!("t{n}"))
+            .get_timeout(DEFAULT_TIMEOUT)
+            .unwrap();
+    }
+    assert_eq!(
+        core.playback().next().get_timeout(DEFAULT_TIMEOUT).unwrap().as_deref(),
+        Some("t0")
+    );
+    assert_eq!(core.tracklist().index().get_timeout(DEFAULT_TIMEOUT).unwrap(), 1);
+    assert_eq!(
+        core.playback()
+            .current()
+            .get_timeout(DEFAULT_TIMEOUT)
+            .unwrap()
+            .as_deref(),
+        Some("t0")
+    );
+    assert!(core.playback().playing().get_timeout(DEFAULT_TIMEOUT).unwrap());
+    core.playback().defer().next().unwrap();
+    assert_eq!(
+        core.playback()
+            .with_timeout(DEFAULT_TIMEOUT)
+            .describe("now".into())
+            .get()
+            .unwrap(),
+        "now t1 at 50 on Core"
+    );
+    assert_eq!(
+        core.playback().next().get_timeout(DEFAULT_TIMEOUT).unwrap().as_deref(),
+        Some("t2")
+    );
+    assert_eq!(core.playback().next().get_timeout(DEFAULT_TIMEOUT).unwrap(), None);
+    assert_eq!(
+        core.playback().played().get_timeout(DEFAULT_TIMEOUT).unwrap(),
+        ["t0", "t1", "t2"]
+    );
+    registry.stop_all();
+}
+
+#[test]
+fn controller_calls_from_many_threads_each_see_and_advance_the_sibling_atomically() {
+    let registry = ActorRegistry::new();
+    let core = core(&registry);
+    let tracks: Vec<String> = (0..200).map(|n| format!("t{n:03}")).collect();
+    for t in &tracks {
+        core.tracklist().defer().add(t.clone()).unwrap();
+    }
+    let barrier = Arc::new(std::sync::Barrier::new(4));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (core, barrier) = (core.clone(), barrier.clone());
+            crate::support::spawn("controller caller", move || {
+                barrier.wait();
+                (0..50)
+                    .map(|_| core.playback().next().get_timeout(DEFAULT_TIMEOUT).unwrap().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut got: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    got.sort();
+    // Every call read the tracklist and advanced it in the same message: no track twice.
+    assert_eq!(got, tracks);
+    assert_eq!(core.playback().played().get_timeout(DEFAULT_TIMEOUT).unwrap(), tracks);
+    assert_eq!(core.tracklist().index().get_timeout(DEFAULT_TIMEOUT).unwrap(), 200);
+    registry.stop_all();
+}
+
+#[test]
+fn a_controller_method_on_a_stopped_actor_fails_with_actor_dead() {
+    let registry = ActorRegistry::new();
+    let core = core(&registry);
+    let playback = core.playback();
+    core.actor_ref().stop();
+    assert!(
+        playback
+            .next()
+            .get_timeout(DEFAULT_TIMEOUT)
+            .unwrap_err()
+            .is_actor_dead()
+    );
+    assert!(playback.defer().next().unwrap_err().is_actor_dead());
+}
