@@ -106,6 +106,15 @@ pub trait Actor: Sized + 'static {
     /// `join_all` is how a program waits for its non-daemon actors.
     const DAEMON: bool = false;
 
+    /// The interfaces (traits marked `#[pykka::interface]`) this actor implements, written
+    /// with [`interfaces!`](crate::interfaces): what registry lookups by interface
+    /// ([`ActorRegistry::get_by_interface`], [`ActorRegistry::broadcast_interface`]) find it
+    /// by. Defaults to none.
+    ///
+    /// Every `#[pykka::actor] impl Trait for Actor` checks at compile time that its interface
+    /// is listed here, and every interface listed here must be implemented so.
+    const INTERFACES: &'static [crate::Implementation] = &[];
+
     /// The actor's type name, used in thread names, logs, errors and registry lookups.
     ///
     /// Defaults to the last segment of the type's path (`Calculator`, or `Pair<u32>` for a

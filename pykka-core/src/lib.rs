@@ -30,6 +30,7 @@ mod envelope;
 mod error;
 mod future;
 mod inbox;
+mod interface;
 mod lifecycle;
 mod limits;
 mod panic;
@@ -47,6 +48,7 @@ pub use crate::actor_id::ActorId;
 pub use crate::actor_ref::ActorRef;
 pub use crate::error::{Error, Result, TryTellError};
 pub use crate::future::{CloneValue, Future, FutureAwait, Promise, get_all, get_all_settled};
+pub use crate::interface::{Implementation, Implements, Interface};
 pub use crate::limits::{actor_threads, max_actor_threads, set_max_actor_threads};
 pub use crate::panic::quiet_handled_panics;
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
@@ -55,6 +57,7 @@ pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 /// API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::interface::{ActorImpl, Construct, InterfaceBase, lists};
     pub use crate::proxy::{
         HasMethods, IsActor, ProxyBase, ProxyStruct, SendArg, assert_actor, assert_proxy_struct, assert_send_arg,
         current_context,

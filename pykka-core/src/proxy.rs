@@ -272,6 +272,40 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
     }
 }
 
+impl<A: Actor, T: 'static> ProxyBase<A, T> {
+    /// [`send_fn`](Self::send_fn) for a method that runs on the actor itself, whatever this
+    /// proxy's path: a traversable type's `#[proxy(actor)]` method, given the whole actor.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ActorDead`] if the actor has stopped.
+    #[inline]
+    pub fn send_root_fn<L, F>(&self, label: L, f: F) -> crate::Result<()>
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut A) + Send + 'static,
+    {
+        let limit = self.timeout.map(Limit::after);
+        self.actor_ref
+            .call_limited(MethodJob::new(label, f, Root(PhantomData)), limit)
+    }
+
+    /// [`ask_fn`](Self::ask_fn) for a method that runs on the actor itself (see
+    /// [`send_root_fn`](Self::send_root_fn)); returns `future`.
+    #[inline]
+    pub fn ask_root_fn<L, F, R>(&self, label: L, f: F, future: Future<R>) -> Future<R>
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut A) + Send + 'static,
+    {
+        let job = MethodJob::new(label, f, Root(PhantomData));
+        match self.actor_ref.call_limited(job, future.limit()) {
+            Err(error @ Error::Timeout { .. }) => Future::failed_for(error, Some(self.actor_ref.id().clone())),
+            _ => future,
+        }
+    }
+}
+
 /// Follows a proxy's path from the actor to the proxied object.
 fn resolve<'a, A: 'static, T: 'static>(access: &Option<Access<A, T>>, actor: &'a mut A) -> &'a mut T {
     match access {

@@ -12,6 +12,7 @@ use crate::actor_id::ActorId;
 use crate::actor_ref::ActorRef;
 use crate::error::{Error, Result};
 use crate::future::Future;
+use crate::interface::Interface;
 use crate::termination::Termination;
 use crate::timers::Clock;
 
@@ -32,6 +33,8 @@ trait ErasedRef: Send + Sync {
     fn on_own_thread(&self) -> bool;
     fn is_daemon(&self) -> bool;
     fn as_any(&self) -> &dyn Any;
+    /// The actor type's [`Actor::INTERFACES`].
+    fn implementations(&self) -> &'static [crate::Implementation];
     /// Tells `message` (which must be the actor's `Message` type) to the actor.
     fn tell_any(&self, message: Box<dyn Any + Send>) -> Result<()>;
 }
@@ -79,6 +82,10 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
     fn is_daemon(&self) -> bool {
         A::DAEMON
     }
+    fn implementations(&self) -> &'static [crate::Implementation] {
+        A::INTERFACES
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -187,6 +194,11 @@ impl AnyActorRef {
     /// Returns true if the actor is an `A`.
     pub fn is<A: Actor>(&self) -> bool {
         self.inner.actor_type() == TypeId::of::<A>()
+    }
+
+    /// The interfaces the actor's type lists in [`Actor::INTERFACES`].
+    pub(crate) fn implementations(&self) -> &'static [crate::Implementation] {
+        self.inner.implementations()
     }
 
     /// Returns the typed reference if the actor is an `A`.
@@ -446,6 +458,75 @@ impl ActorRegistry {
     /// Returns the actor with this URN, or `None`.
     pub fn get_by_urn(&self, urn: &str) -> Option<AnyActorRef> {
         self.lock().iter().find(|a| a.urn() == urn).cloned()
+    }
+
+    /// Returns the proxy for the interface `I` (`dyn Trait`) of every running actor whose type
+    /// lists `I` in [`Actor::INTERFACES`], in start order: Pykka's `get_by_class` with
+    /// subclasses, for actors of any type behind one trait.
+    pub fn get_by_interface<I: Interface + ?Sized>(&self) -> Vec<I::Proxy> {
+        self.get_all().iter().filter_map(AnyActorRef::interface::<I>).collect()
+    }
+
+    /// Calls `call` with the proxy for the interface `I` of every running actor implementing
+    /// it, in start order (the listener pattern): `call` sends one method, usually through the
+    /// proxy's `defer()` form (tell semantics).
+    ///
+    /// A failure for one listener does not stop the broadcast: returns the listeners it failed
+    /// for, each with its error (the send's, such as [`Error::ActorDead`] for a listener that
+    /// stopped meanwhile, or an [`Error::Custom`] if `call` panicked). A listener that panics
+    /// while handling a deferred call fails on its own thread, as with any tell.
+    ///
+    /// ```
+    /// use pykka::{Actor, actor, interface};
+    ///
+    /// #[interface]
+    /// pub trait Listener {
+    ///     fn on_event(&mut self, event: String);
+    /// }
+    ///
+    /// #[actor]
+    /// pub struct Log { pub seen: Vec<String> }
+    /// impl Actor for Log {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     const INTERFACES: &'static [pykka::Implementation] = pykka::interfaces![Listener];
+    /// }
+    /// #[actor]
+    /// impl Log {}
+    /// #[actor]
+    /// impl Listener for Log {
+    ///     fn on_event(&mut self, event: String) {
+    ///         self.seen.push(event);
+    ///     }
+    /// }
+    ///
+    /// let registry = pykka::ActorRegistry::new();
+    /// let log = Log { seen: Vec::new() }.start_in(&registry);
+    /// let failed = registry.broadcast_interface::<dyn Listener>(|l| l.defer().on_event("started".into()));
+    /// assert!(failed.is_empty());
+    /// assert_eq!(log.proxy().unwrap().seen().get().unwrap(), ["started"]);
+    /// log.stop();
+    /// ```
+    pub fn broadcast_interface<I: Interface + ?Sized>(
+        &self,
+        mut call: impl FnMut(&I::Proxy) -> Result<()>,
+    ) -> Vec<(AnyActorRef, Error)> {
+        let mut failed = Vec::new();
+        for actor in self.get_all() {
+            let Some(proxy) = actor.interface::<I>() else {
+                continue;
+            };
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&proxy))) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => failed.push((actor, error)),
+                Err(payload) => {
+                    let message = crate::panic::panic_message(payload.as_ref());
+                    let error = Error::custom(format!("the broadcast's call for {actor} panicked: {message}"));
+                    failed.push((actor, error));
+                }
+            }
+        }
+        failed
     }
 
     /// Tells `message` to every running actor whose [`Message`](Actor::Message) type is `M`.

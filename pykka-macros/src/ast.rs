@@ -20,6 +20,8 @@ pub(crate) enum Kind {
     Actor,
     /// `#[traversable]`: the item is reached through an actor's field.
     Traversable,
+    /// `#[interface]`: the item is a trait that actors implement.
+    Interface,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
         match self {
             Kind::Actor => "actor",
             Kind::Traversable => "traversable",
+            Kind::Interface => "interface",
         }
     }
 }
@@ -102,6 +105,9 @@ pub(crate) struct Arg<'a> {
     pub(crate) ty: Type,
     /// True for a `&Context<Self>` argument, which the runtime supplies.
     pub(crate) is_context: bool,
+    /// True for the first argument of a `#[proxy(actor)]` method (`core: &mut Core`): the
+    /// actor, which the runtime supplies.
+    pub(crate) is_actor: bool,
 }
 
 impl<'a> Struct<'a> {
@@ -188,7 +194,7 @@ impl<'a> Impl<'a> {
 }
 
 impl<'a> Method<'a> {
-    fn from_syn(cx: &Ctxt, original: &'a ImplItemFn, self_ty: &Type) -> Self {
+    pub(crate) fn from_syn(cx: &Ctxt, original: &'a ImplItemFn, self_ty: &Type) -> Self {
         let sig = &original.sig;
         let mut receiver = Receiver::None;
         let mut receiver_span = sig.ident.span();
@@ -215,6 +221,7 @@ impl<'a> Method<'a> {
                         ident,
                         ty: replace_self(&t.ty, self_ty),
                         is_context: is_context(&t.ty),
+                        is_actor: false,
                     });
                 }
             }
@@ -223,6 +230,15 @@ impl<'a> Method<'a> {
             ReturnType::Default => None,
             ReturnType::Type(_, ty) => Some(replace_self(ty, self_ty)),
         };
+        let opts = attr::proxy_opts(cx, &original.attrs);
+        if opts.actor.is_some()
+            && receiver == Receiver::None
+            && let Some(first) = args.first_mut()
+            && matches!(first.ty, Type::Reference(_))
+        {
+            first.is_actor = true;
+            first.is_context = false;
+        }
         Method {
             original,
             ident: sig.ident.clone(),
@@ -234,14 +250,32 @@ impl<'a> Method<'a> {
             docs: docs(&original.attrs),
             forwarded: attr::forwarded(&original.attrs),
             deprecated: attr::deprecated(&original.attrs),
-            opts: attr::proxy_opts(cx, &original.attrs),
+            opts,
+        }
+    }
+
+    /// A `#[proxy(actor)]` method: an associated function of a traversable type given its
+    /// actor, reached through the traversable's nested proxy.
+    pub(crate) fn is_actor_view(&self) -> bool {
+        self.opts.actor.is_some()
+    }
+
+    /// The actor a `#[proxy(actor)]` method takes (its first argument's referent) and whether
+    /// it takes it `&mut`; `None` if the first argument is not a reference.
+    pub(crate) fn actor_arg(&self) -> Option<(&Type, bool)> {
+        let arg = self.args.first().filter(|a| a.is_actor)?;
+        match &arg.ty {
+            Type::Reference(r) => Some((&r.elem, r.mutability.is_some())),
+            _ => None,
         }
     }
 
     /// Methods that get a proxy form: visible outside the impl, taking `self`, and not
     /// `#[proxy(skip)]`.
     pub(crate) fn is_proxied(&self) -> bool {
-        !matches!(self.vis, Visibility::Inherited) && self.receiver != Receiver::None && !self.opts.skip
+        !matches!(self.vis, Visibility::Inherited)
+            && (self.receiver != Receiver::None || self.is_actor_view())
+            && !self.opts.skip
     }
 
     /// The name of the proxy method: the method's own, or the one given by
@@ -252,7 +286,7 @@ impl<'a> Method<'a> {
 
     /// The arguments the caller passes (everything but the context).
     pub(crate) fn call_args(&self) -> impl Iterator<Item = &Arg<'a>> {
-        self.args.iter().filter(|a| !a.is_context)
+        self.args.iter().filter(|a| !a.is_context && !a.is_actor)
     }
 }
 
@@ -341,4 +375,38 @@ fn replace_self_tokens(tokens: TokenStream, self_ty: &Type) -> TokenStream {
 
 fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
+
+/// A trait under `#[interface]`: its methods, each seen as a `pub` method of an impl block
+/// (with its default body, or an empty one) so that the inherent methods' checks apply.
+pub(crate) struct Trait<'a> {
+    pub(crate) original: &'a syn::ItemTrait,
+    /// The trait's methods as impl methods, owned here; [`Trait::methods`] borrows them.
+    pub(crate) fns: Vec<ImplItemFn>,
+}
+
+impl<'a> Trait<'a> {
+    pub(crate) fn from_syn(original: &'a syn::ItemTrait) -> Self {
+        let fns = original
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::TraitItem::Fn(f) => Some(ImplItemFn {
+                    attrs: f.attrs.clone(),
+                    vis: Visibility::Public(syn::Token![pub](f.sig.ident.span())),
+                    defaultness: None,
+                    sig: f.sig.clone(),
+                    block: f.default.clone().unwrap_or_else(|| syn::parse_quote!({})),
+                }),
+                _ => None,
+            })
+            .collect();
+        Trait { original, fns }
+    }
+
+    /// The trait's methods, in the IR of impl methods (`Self` stays `Self`).
+    pub(crate) fn methods<'b>(&'b self, cx: &Ctxt) -> Vec<Method<'b>> {
+        let self_ty: Type = syn::parse_quote!(Self);
+        self.fns.iter().map(|f| Method::from_syn(cx, f, &self_ty)).collect()
+    }
 }

@@ -1,4 +1,5 @@
 //! The helper attributes on fields and methods: `#[proxy(skip)]`, `#[proxy(rename = "...")]`,
+//! `#[proxy(actor)]` (a traversable's method given its actor),
 //! and which of the user's attributes are forwarded to the generated items.
 
 use proc_macro2::Span;
@@ -13,6 +14,8 @@ pub(crate) struct ProxyOpts {
     pub(crate) skip: bool,
     /// `#[proxy(rename = "name")]`: the name the proxy uses instead of the item's own.
     pub(crate) rename: Option<(String, Span)>,
+    /// `#[proxy(actor)]`: a traversable's method given its actor (first argument `&mut A`).
+    pub(crate) actor: Option<Span>,
 }
 
 /// Parses every `#[proxy(...)]` in `attrs`, recording malformed ones in `cx`.
@@ -23,6 +26,12 @@ pub(crate) fn proxy_opts(cx: &Ctxt, attrs: &[Attribute]) -> ProxyOpts {
             if meta.path.is_ident("skip") {
                 opts.skip = true;
                 Ok(())
+            } else if meta.path.is_ident("actor") {
+                if opts.actor.is_some() {
+                    return Err(meta.error("duplicate `actor` in `#[proxy(...)]`"));
+                }
+                opts.actor = Some(syn::spanned::Spanned::span(&meta.path));
+                Ok(())
             } else if meta.path.is_ident("rename") {
                 let name: LitStr = meta.value()?.parse()?;
                 if opts.rename.is_some() {
@@ -31,12 +40,20 @@ pub(crate) fn proxy_opts(cx: &Ctxt, attrs: &[Attribute]) -> ProxyOpts {
                 opts.rename = Some((name.value(), name.span()));
                 Ok(())
             } else {
-                Err(meta.error("expected `skip` or `rename = \"...\"` in `#[proxy(...)]`"))
+                Err(meta.error("expected `skip`, `rename = \"...\"` or `actor` in `#[proxy(...)]`"))
             }
         });
         if let Err(e) = result {
             cx.push(e);
         }
+    }
+    if opts.skip
+        && let Some(span) = &opts.actor
+    {
+        cx.push(syn::Error::new(
+            *span,
+            "`#[proxy(skip)]` and `actor` cannot be combined",
+        ));
     }
     if opts.skip
         && let Some((_, span)) = &opts.rename

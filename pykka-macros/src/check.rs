@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use proc_macro2::{Ident, Span};
 use syn::Type;
 
-use crate::ast::{Field, Impl, Kind, Method, Receiver, Struct};
+use crate::ast::{Field, Impl, Kind, Method, Receiver, Struct, Trait};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -54,6 +54,9 @@ pub(crate) fn check_struct(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) -> bool
 
 /// Validates an impl block; drops the methods that broke a rule.
 pub(crate) fn check_impl(cx: &Ctxt, kind: Kind, item: &mut Impl<'_>) -> bool {
+    if kind == Kind::Actor && item.original.trait_.is_some() {
+        return check_trait_impl(cx, item);
+    }
     let ok = check_inherent(cx, kind, item) & check_self_type(cx, kind, item) & check_impl_generics(cx, kind, item);
     check_macro_items(cx, kind, item);
     item.methods.retain(|m| !m.is_proxied() || check_method(cx, kind, m));
@@ -188,11 +191,16 @@ fn check_accessor_names(cx: &Ctxt, kind: Kind, item: &mut Struct<'_>) {
 /// `name`, a proxy method the user's item asks for (`what`), must not be one the proxy
 /// already has or one that shadows a trait method of the proxy.
 fn check_free_name(cx: &Ctxt, kind: Kind, name: &str, span: Span, what: &str) {
+    let hint = if kind == Kind::Interface {
+        "rename it"
+    } else {
+        RENAME_HINT
+    };
     if let Some((_, owner)) = RESERVED.iter().find(|(n, _)| *n == name) {
         cx.push(syn::Error::new(
             span,
             format!(
-                "{what} would be the proxy method `{name}`, but every proxy `#[{}]` generates already has {owner}; {RENAME_HINT}",
+                "{what} would be the proxy method `{name}`, but every proxy `#[{}]` generates already has {owner}; {hint}",
                 kind.attr()
             ),
         ));
@@ -201,7 +209,7 @@ fn check_free_name(cx: &Ctxt, kind: Kind, name: &str, span: Span, what: &str) {
         cx.push(syn::Error::new(
             span,
             format!(
-                "{what} would be the proxy method `{name}`, which would shadow the proxy's {trait_method} (method calls would pick the proxied method); {RENAME_HINT}"
+                "{what} would be the proxy method `{name}`, which would shadow the proxy's {trait_method} (method calls would pick the proxied method); {hint}"
             ),
         ));
     }
@@ -224,7 +232,8 @@ fn check_impl_generics(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
     true
 }
 
-/// Only inherent impls: a trait's methods are not the actor's own.
+/// Only inherent impls, except an actor's impl of an interface: a trait's methods are not the
+/// actor's own.
 fn check_inherent(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
     if let Some((_, path, _)) = &item.original.trait_ {
         cx.error_spanned_by(
@@ -254,14 +263,17 @@ fn check_self_type(cx: &Ctxt, kind: Kind, item: &Impl<'_>) -> bool {
 /// Every rule for one proxied method; true if it passed all of them.
 fn check_method(cx: &Ctxt, kind: Kind, m: &Method<'_>) -> bool {
     let before = count(cx);
+    if m.is_actor_view() && !check_actor_view(cx, kind, m) {
+        return false;
+    }
     check_method_name(cx, kind, m);
     check_receiver(cx, m);
-    check_method_generics(cx, m);
+    check_method_generics(cx, kind, m);
     check_async(cx, m);
-    check_unsafe(cx, m);
+    check_unsafe(cx, kind, m);
     check_variadic(cx, m);
     check_args(cx, kind, m);
-    check_output(cx, m);
+    check_output(cx, kind, m);
     count(cx) == before
 }
 
@@ -311,13 +323,15 @@ fn check_receiver(cx: &Ctxt, m: &Method<'_>) {
 }
 
 /// A message enum variant has one fixed set of argument types.
-fn check_method_generics(cx: &Ctxt, m: &Method<'_>) {
+fn check_method_generics(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
     let generics = &m.original.sig.generics;
     if !generics.params.is_empty() || generics.where_clause.is_some() {
-        cx.error_spanned_by(
-            generics,
-            "proxied methods cannot be generic; move the type parameter to the actor struct or make the method private",
-        );
+        let hint = if kind == Kind::Interface {
+            "interface methods cannot be generic: each call is queued for the actor with fixed argument types; take concrete types"
+        } else {
+            "proxied methods cannot be generic; move the type parameter to the actor struct or make the method private"
+        };
+        cx.error_spanned_by(generics, hint);
     }
 }
 
@@ -332,9 +346,14 @@ fn check_async(cx: &Ctxt, m: &Method<'_>) {
 }
 
 /// A proxy call cannot uphold an `unsafe fn`'s contract for the caller.
-fn check_unsafe(cx: &Ctxt, m: &Method<'_>) {
+fn check_unsafe(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
     if let Some(token) = &m.original.sig.unsafety {
-        cx.error_spanned_by(token, "proxied methods cannot be `unsafe fn`; make it safe or private");
+        let hint = if kind == Kind::Interface {
+            "interface methods cannot be `unsafe fn`: a proxy call cannot uphold its contract; make it safe"
+        } else {
+            "proxied methods cannot be `unsafe fn`; make it safe or private"
+        };
+        cx.error_spanned_by(token, hint);
     }
 }
 
@@ -347,13 +366,19 @@ fn check_variadic(cx: &Ctxt, m: &Method<'_>) {
 /// Arguments are moved into a message: plain names, owned, and not `reply` (the reply slot's
 /// field in the message enum).
 fn check_args(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
-    let hint = keep_off_hint(m);
-    for arg in &m.args {
+    let hint = keep_off_hint(kind, m);
+    for arg in m.args.iter().filter(|a| !a.is_actor) {
         if arg.is_context {
-            if kind == Kind::Traversable {
+            if kind == Kind::Traversable && !m.is_actor_view() {
                 cx.error_spanned_by(
                     &arg.ty,
-                    "`#[traversable]` methods cannot take a `&Context`; only the actor's own methods can",
+                    "`#[traversable]` methods cannot take a `&Context`; only the actor's own methods, and `#[proxy(actor)]` methods given their actor, can",
+                );
+            }
+            if kind == Kind::Interface {
+                cx.error_spanned_by(
+                    &arg.ty,
+                    "interface methods cannot take a `&Context`: each implementing actor has its own context type; only the actor's own methods can",
                 );
             }
             continue;
@@ -372,7 +397,10 @@ fn check_args(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
 
 /// How to keep a method that borrows off the proxy, for the borrow errors: such a method is
 /// often a helper that was never meant to be called through the proxy.
-fn keep_off_hint(m: &Method<'_>) -> String {
+fn keep_off_hint(kind: Kind, m: &Method<'_>) -> String {
+    if kind == Kind::Interface {
+        return String::new();
+    }
     let lead = match m.vis {
         syn::Visibility::Restricted(r) => {
             let path = quote::ToTokens::to_token_stream(&r.path).to_string().replace(' ', "");
@@ -388,9 +416,9 @@ fn keep_off_hint(m: &Method<'_>) -> String {
 }
 
 /// Replies travel back to another thread, so they cannot borrow from the actor.
-fn check_output(cx: &Ctxt, m: &Method<'_>) {
+fn check_output(cx: &Ctxt, kind: Kind, m: &Method<'_>) {
     if let Some(ty) = &m.output {
-        check_owned(cx, ty, "return type", &keep_off_hint(m));
+        check_owned(cx, ty, "return type", &keep_off_hint(kind, m));
     }
 }
 
@@ -501,4 +529,179 @@ fn check_field(cx: &Ctxt, kind: Kind, f: &Field<'_>) -> bool {
     }
     let _ = kind;
     count(cx) == before
+}
+
+/// `#[actor] impl Interface for Actor`: the trait (checked by `#[interface]` on it) decides the
+/// methods; the impl must be a plain, non-generic, positive impl for a named actor.
+fn check_trait_impl(cx: &Ctxt, item: &Impl<'_>) -> bool {
+    if let Some((_, path, _)) = &item.original.trait_
+        && path.segments.last().is_some_and(|s| s.ident == "Actor")
+    {
+        cx.error_spanned_by(
+            path,
+            "`#[actor]` does not apply to `impl Actor`: put it on the actor's struct and on its inherent `impl` block (and on its impls of `#[interface]` traits)",
+        );
+        return false;
+    }
+    let mut ok = check_self_type(cx, Kind::Actor, item);
+    if let Some((Some(bang), _, _)) = &item.original.trait_ {
+        cx.error_spanned_by(bang, "`#[actor]` cannot apply to a negative impl");
+        ok = false;
+    }
+    if !item.original.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &item.original.generics,
+            "`#[actor]` on an interface impl cannot be generic: each actor type implements an interface in an impl of its own",
+        );
+        ok = false;
+    }
+    if let Some(unsafety) = &item.original.unsafety {
+        cx.error_spanned_by(unsafety, "`#[actor]` cannot apply to an `unsafe impl`");
+        ok = false;
+    }
+    ok
+}
+
+/// A trait under `#[interface]`: not generic, no supertraits, associated types or consts
+/// (each implementing actor would have its own, which one proxy type cannot show), and every
+/// method a proxied one. Drops the methods that broke a rule; false if the trait itself cannot
+/// be an interface.
+pub(crate) fn check_interface(cx: &Ctxt, item: &Trait<'_>, methods: &mut Vec<Method<'_>>) -> bool {
+    let t = item.original;
+    let before = count(cx);
+    if !t.generics.params.is_empty() || t.generics.where_clause.is_some() {
+        let at = if t.generics.params.is_empty() {
+            quote::ToTokens::to_token_stream(&t.generics.where_clause)
+        } else {
+            quote::ToTokens::to_token_stream(&t.generics)
+        };
+        cx.error_spanned_by(
+            at,
+            "an `#[interface]` trait cannot be generic: its proxy is one type for every implementing actor; make the methods take concrete types",
+        );
+    }
+    if !t.supertraits.is_empty() {
+        cx.error_spanned_by(
+            &t.supertraits,
+            "an `#[interface]` trait cannot have supertraits: its proxy could not call their methods; mark each trait `#[interface]` on its own and implement both",
+        );
+    }
+    if let Some(unsafety) = &t.unsafety {
+        cx.error_spanned_by(
+            unsafety,
+            "an `#[interface]` trait cannot be `unsafe`: a proxy call cannot uphold its contract",
+        );
+    }
+    if let Some(auto) = &t.auto_token {
+        cx.error_spanned_by(auto, "an `#[interface]` trait cannot be an auto trait");
+    }
+    for trait_item in &t.items {
+        match trait_item {
+            syn::TraitItem::Type(ty) => cx.error_spanned_by(
+                ty,
+                "an `#[interface]` trait cannot have associated types: each implementing actor would choose its own, which one proxy type cannot show; use concrete types",
+            ),
+            syn::TraitItem::Const(c) => cx.error_spanned_by(
+                c,
+                "an `#[interface]` trait cannot have associated consts: a proxy reaches an actor only through its methods",
+            ),
+            syn::TraitItem::Macro(m) => cx.error_spanned_by(
+                &m.mac,
+                "`#[interface]` cannot see the methods this macro produces (it expands later); write the methods out",
+            ),
+            _ => {}
+        }
+    }
+    let ok = count(cx) == before;
+    methods.retain(|m| check_interface_method(cx, m));
+    ok
+}
+
+/// One method of an interface: called through a proxy, so the inherent methods' rules, plus a
+/// receiver (an associated function cannot be called on an actor), no `#[proxy(...)]` (the
+/// trait's methods are the interface), and no `Self` in its signature (a different type for
+/// each implementing actor).
+fn check_interface_method(cx: &Ctxt, m: &Method<'_>) -> bool {
+    let before = count(cx);
+    if let Some(attr) = m.original.attrs.iter().find(|a| crate::attr::is_proxy(a)) {
+        cx.error_spanned_by(
+            attr,
+            "`#[proxy(...)]` does not apply to interface methods: every method of the trait is on its proxy",
+        );
+    }
+    if m.receiver == Receiver::None {
+        cx.error_spanned_by(
+            &m.original.sig.ident,
+            "interface methods must take `&self` or `&mut self`: an associated function cannot be called on an actor; move it to another trait",
+        );
+        return false;
+    }
+    // The signature as written (the IR's types had `Self` replaced).
+    for input in &m.original.sig.inputs {
+        if let syn::FnArg::Typed(t) = input {
+            check_no_self(cx, &t.ty, "argument");
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &m.original.sig.output {
+        check_no_self(cx, ty, "return type");
+    }
+    if count(cx) != before {
+        return false;
+    }
+    check_method(cx, Kind::Interface, m)
+}
+
+/// `Self` in an interface method's signature would be another type for each actor.
+fn check_no_self(cx: &Ctxt, ty: &Type, what: &str) {
+    let mut found = None;
+    find_self(quote::ToTokens::to_token_stream(ty), &mut found);
+    if let Some(span) = found {
+        cx.push(syn::Error::new(
+            span,
+            format!("an interface method's {what} cannot mention `Self`: it is a different actor type for each implementor; use a concrete type"),
+        ));
+    }
+}
+
+fn find_self(tokens: proc_macro2::TokenStream, found: &mut Option<Span>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(id) if id == "Self" && found.is_none() => *found = Some(id.span()),
+            proc_macro2::TokenTree::Group(g) => find_self(g.stream(), found),
+            _ => {}
+        }
+    }
+}
+
+/// `#[proxy(actor)]`: an associated function of a traversable type whose first argument is
+/// the actor it lives in (`core: &mut Core`), so that it can use the actor's other fields and
+/// controllers within one message.
+fn check_actor_view(cx: &Ctxt, kind: Kind, m: &Method<'_>) -> bool {
+    let span = m.opts.actor.expect("an actor view");
+    if kind != Kind::Traversable {
+        cx.push(syn::Error::new(
+            span,
+            "`#[proxy(actor)]` applies to methods of a `#[traversable]` impl block: an actor's own methods already have the actor as `self`",
+        ));
+        return false;
+    }
+    if m.receiver != Receiver::None {
+        cx.push(syn::Error::new(
+            m.receiver_span,
+            "a `#[proxy(actor)]` method takes no `self`: its first argument is the actor (`core: &mut Core`), and the traversable is one of its fields (`core.playback`)",
+        ));
+        return false;
+    }
+    if m.actor_arg().is_none() {
+        let at = m
+            .args
+            .first()
+            .map_or(m.ident.span(), |a| syn::spanned::Spanned::span(&a.ty));
+        cx.push(syn::Error::new(
+            at,
+            "a `#[proxy(actor)]` method's first argument is the actor it runs on: `core: &mut Core` (or `core: &Core`)",
+        ));
+        return false;
+    }
+    true
 }

@@ -5,6 +5,7 @@
 //! - [`proxy`]: the proxy structs (`{T}Proxy`, `{T}Defer`), their trait impls and methods;
 //! - [`traversable`]: nested-proxy accessors and the `Traversable` impl.
 
+pub(crate) mod interface;
 pub(crate) mod message;
 pub(crate) mod proxy;
 pub(crate) mod traversable;

@@ -9,10 +9,10 @@ use quote::{ToTokens, quote};
 use syn::{Item, Type};
 
 use crate::args;
-use crate::ast::{Impl, Kind, Struct};
+use crate::ast::{Impl, Kind, Struct, Trait};
 use crate::attr;
 use crate::check;
-use crate::codegen::{self, Shape, message, proxy, traversable};
+use crate::codegen::{self, Shape, interface, message, proxy, traversable};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -27,6 +27,21 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
         cx.push(e);
     }
     let (original, generated) = match &item {
+        Item::Trait(t) if kind == Kind::Interface => {
+            let ir = Trait::from_syn(t);
+            let mut methods = ir.methods(&cx);
+            let generated = if check::check_interface(&cx, &ir, &mut methods) {
+                interface::interface(&ir, &methods)
+            } else {
+                TokenStream::new()
+            };
+            let kept: Vec<_> = methods.iter().map(|m| m.ident.clone()).collect();
+            (strip_trait_attrs(t, &kept), generated)
+        }
+        other if kind == Kind::Interface => {
+            cx.error_spanned_by(item_keyword(other), "`#[interface]` applies to a trait");
+            (other.to_token_stream(), TokenStream::new())
+        }
         Item::Struct(s) => {
             let mut ir = Struct::from_syn(&cx, s);
             let ok = check::check_struct(&cx, kind, &mut ir);
@@ -40,17 +55,20 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, input: TokenStream) -> Token
         Item::Impl(i) => {
             let mut ir = Impl::from_syn(&cx, i);
             let ok = check::check_impl(&cx, kind, &mut ir);
-            let generated = if ok { expand_impl(kind, &ir) } else { TokenStream::new() };
+            let generated = match (ok, &i.trait_) {
+                (false, _) => TokenStream::new(),
+                (true, Some(_)) => interface::implementation(&ir),
+                (true, None) => expand_impl(kind, &ir),
+            };
             (strip_method_attrs(i), generated)
         }
         other => {
-            cx.error_spanned_by(
-                item_keyword(other),
-                format!(
-                    "`#[{}]` applies to a struct or to its inherent `impl` block",
-                    kind.attr()
-                ),
-            );
+            let message = match (kind, other) {
+                (Kind::Actor, Item::Trait(_)) => "`#[actor]` applies to a struct, to its inherent `impl` block, or to its impl of an interface; to make this trait an interface, use `#[pykka::interface]`".to_string(),
+                (Kind::Actor, _) => "`#[actor]` applies to a struct, to its inherent `impl` block, or to its impl of an `#[interface]` trait".to_string(),
+                _ => format!("`#[{}]` applies to a struct or to its inherent `impl` block", kind.attr()),
+            };
+            cx.error_spanned_by(item_keyword(other), message);
             (other.to_token_stream(), TokenStream::new())
         }
     };
@@ -66,6 +84,8 @@ fn item_keyword(item: &Item) -> TokenStream {
         Item::Fn(f) => f.sig.fn_token.to_token_stream(),
         Item::Union(u) => u.union_token.to_token_stream(),
         Item::Mod(m) => m.mod_token.to_token_stream(),
+        Item::Struct(s) => s.struct_token.to_token_stream(),
+        Item::Impl(i) => i.impl_token.to_token_stream(),
         other => other.to_token_stream(),
     }
 }
@@ -80,6 +100,27 @@ fn strip_field_attrs(s: &syn::ItemStruct) -> TokenStream {
             .retain(|a| !a.path().is_ident("traversable") && !attr::is_proxy(a));
     }
     s.to_token_stream()
+}
+
+/// The trait without our `#[proxy(...)]` method markers (reported by the checks), and with
+/// `where Self: Sized` on each method the checks rejected (not in `kept`): the proxy is built
+/// on `dyn Trait`, which such a method (generic, `async`, mentioning `Self`) would otherwise
+/// make impossible, repeating the method's own error as a dyn-compatibility one.
+fn strip_trait_attrs(t: &syn::ItemTrait, kept: &[syn::Ident]) -> TokenStream {
+    let mut t = t.clone();
+    for item in &mut t.items {
+        if let syn::TraitItem::Fn(f) = item {
+            f.attrs.retain(|a| !attr::is_proxy(a));
+            if !kept.contains(&f.sig.ident) {
+                f.sig
+                    .generics
+                    .make_where_clause()
+                    .predicates
+                    .push(syn::parse_quote!(Self: ::core::marker::Sized));
+            }
+        }
+    }
+    t.to_token_stream()
 }
 
 /// The impl block without our `#[proxy(...)]` method markers.
@@ -130,11 +171,11 @@ fn expand_struct(kind: Kind, ir: &Struct<'_>) -> TokenStream {
                 };
             }
         }
-        Kind::Traversable => TokenStream::new(),
+        Kind::Traversable | Kind::Interface => TokenStream::new(),
     };
     let kind_impl = match kind {
         Kind::Actor => traversable::proxied_impl(&shape, ident),
-        Kind::Traversable => traversable::traversable_impl(ident),
+        Kind::Traversable | Kind::Interface => traversable::traversable_impl(ident),
     };
     let mut out = TokenStream::new();
     out.extend(proxy::proxy_structs(&shape, ident, vis));
@@ -158,12 +199,14 @@ fn expand_impl(kind: Kind, ir: &Impl<'_>) -> TokenStream {
         _ => None,
     };
     let module = module_of(&self_ty);
-    let shape = shape(kind, self_ty, i.generics.clone(), ident, args, module);
-    let methods: Vec<_> = ir.methods.iter().filter(|m| m.is_proxied()).collect();
+    let shape = shape(kind, self_ty, i.generics.clone(), ident, args, module.clone());
+    let proxied: Vec<_> = ir.methods.iter().filter(|m| m.is_proxied()).collect();
+    let (viewing, methods): (Vec<_>, Vec<_>) = proxied.iter().copied().partition(|m| m.is_actor_view());
     let mut out = TokenStream::new();
     out.extend(message::call_enum(&shape, ident, &methods));
     out.extend(proxy::method_proxies(&shape, ident, &methods));
-    out.extend(proxy::accessor_collisions(&shape, &methods));
+    out.extend(traversable::actor_view_methods(&shape, ident, &module, &viewing));
+    out.extend(proxy::accessor_collisions(&shape, &proxied));
     out
 }
 
@@ -214,7 +257,7 @@ fn shape(
                 generics,
             }
         }
-        Kind::Traversable => {
+        Kind::Traversable | Kind::Interface => {
             let root = codegen::root_param();
             Shape {
                 kind,

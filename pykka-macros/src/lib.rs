@@ -69,7 +69,8 @@
 //! `self` by value, reference or `impl Trait` arguments and return types, argument, return and
 //! `pub` field types that are not `Send`, names that collide with the proxy's own methods or
 //! with each other, macro calls in the impl block, `pub` tuple-struct fields, and the
-//! attribute on an enum, trait or function. `#[proxy(skip)]` and `#[proxy(rename = "...")]`
+//! attribute on an enum, trait or function (a trait impl only when the trait is an
+//! `#[interface]`). `#[proxy(skip)]` and `#[proxy(rename = "...")]`
 //! on a field or method keep it off the proxy or give the proxy another name for it.
 //!
 //! The full reference (every option, every generated item, the reserved names, what is
@@ -92,6 +93,18 @@
 //! an actor's proxy through a `#[traversable]` field; it generates `PlaybackProxy<A>` (for a
 //! path inside actor `A`), `PlaybackMessage`, `PlaybackCall` and `PlaybackDefer<A>`. Traversable
 //! types cannot be generic, and their methods cannot take a `&Context`.
+//!
+//! A method of a traversable type marked `#[proxy(actor)]`, whose first argument is the actor
+//! (`fn next(core: &mut Core)`), is on the nested proxies inside that actor only, and runs on the
+//! whole actor in one message (a controller reaching its sibling controllers).
+//!
+//! # `#[interface]`
+//!
+//! Put it on a trait to call actors of different types through one typed proxy: it generates
+//! `BackendProxy` and `BackendDefer` (the trait's methods in ask and tell form), a hidden call
+//! table, and `impl Interface for dyn Backend`. `#[actor]` on an actor's `impl Backend for
+//! Local` makes `Local` implement it (and checks that `Actor::INTERFACES` lists it, for
+//! registry lookups by interface).
 //!
 //! [`ActorRef::proxy`]: https://docs.rs/pykka/latest/pykka/struct.ActorRef.html#method.proxy
 
@@ -119,4 +132,10 @@ pub fn actor(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn traversable(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::expand(Kind::Traversable, args.into(), input.into()).into()
+}
+
+/// (`#[interface]` is implemented in the `pykka-macros` crate; use it as `pykka::interface`.)
+#[proc_macro_attribute]
+pub fn interface(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::expand(Kind::Interface, args.into(), input.into()).into()
 }

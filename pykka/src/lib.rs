@@ -3,9 +3,10 @@
 
 pub use pykka_core::{
     Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Backoff, ChildSpec, Clock, CloneValue, Context, Dispatch,
-    Error, Failure, Future, FutureAwait, ManualClock, Promise, Proxied, Reply, Restart, RestartPolicy, Result,
-    Strategy, Supervisor, SupervisorSpec, Termination, TimerHandle, Timers, Traversable, TryTellError, Unhandled,
-    actor_threads, debug, get_all, get_all_settled, max_actor_threads, quiet_handled_panics, set_max_actor_threads,
+    Error, Failure, Future, FutureAwait, Implementation, Implements, Interface, ManualClock, Promise, Proxied, Reply,
+    Restart, RestartPolicy, Result, Strategy, Supervisor, SupervisorSpec, Termination, TimerHandle, Timers,
+    Traversable, TryTellError, Unhandled, actor_threads, debug, get_all, get_all_settled, interfaces,
+    max_actor_threads, quiet_handled_panics, set_max_actor_threads,
 };
 /// Generates an actor's typed proxy and message enums: put it on the actor's struct **and** on
 /// one inherent `impl` block of it (which may be empty).
@@ -84,6 +85,13 @@ pub use pykka_core::{
 ///
 /// Associated functions without `self`, private methods and private fields are left alone.
 ///
+/// On an actor's impl of an interface (`#[actor] impl Backend for Local`, the trait marked
+/// [`#[interface]`](macro@crate::interface)), it generates no proxy methods (the trait's
+/// methods are on the interface proxy, `BackendProxy`): it makes `Local` implement
+/// [`Implements<dyn Backend>`](crate::Implements), so that its references convert into
+/// `BackendProxy`, and checks at compile time that `Local` lists `Backend` in its
+/// [`Actor::INTERFACES`].
+///
 /// # Options
 ///
 /// `#[actor]` itself takes no arguments. On a field or a method of the impl block:
@@ -96,6 +104,8 @@ pub use pykka_core::{
 ///   method's proxy method becomes `name()` (and its variant `Name`). The method or field
 ///   itself keeps its name, and so do logs and `attr_path()`.
 /// - On a field, `#[traversable]` (no arguments) reaches the field through a nested proxy.
+/// - `#[proxy(actor)]` applies only to methods of a [`traversable`](macro@crate::traversable)
+///   impl block (see there: a controller method given its whole actor).
 ///
 /// These helper attributes are removed from your code; `#[proxy(...)]` on a tuple struct's
 /// field is accepted too (only `skip` means anything there).
@@ -199,7 +209,11 @@ pub use pykka_core::{
 ///   `#[actor]` has run and could not be proxied (move it to a plain `impl` block);
 /// - a `pub` field of a tuple struct: it has no name to derive accessors from (make it
 ///   private or mark it `#[proxy(skip)]`);
-/// - the attribute on an enum, a trait, a trait impl or a function, or with arguments;
+/// - the attribute on an enum, a trait (use [`interface`](macro@crate::interface)), a trait
+///   impl other than an actor's impl of an interface (`impl Actor` included), a generic
+///   interface impl, or a function, or with arguments;
+/// - an interface implemented with `#[actor]` but not listed in the actor's
+///   [`Actor::INTERFACES`], or listed there but not implemented with `#[actor]`;
 /// - a struct without `impl Actor`, or the attribute on only one of the struct and the impl
 ///   block: the error says which part is missing.
 ///
@@ -272,6 +286,63 @@ pub use pykka_macros::actor;
 /// attributes (`#[cfg]`, `#[allow]`, `#[deprecated]`, docs), the same treatment of `Self` in
 /// signatures, the same reserved names, and the same errors.
 ///
+/// # Methods given their actor: `#[proxy(actor)]`
+///
+/// A controller method that must use the actor's other fields and controllers within the same
+/// message (Mopidy's `self.core.tracklist` inside `core.playback.next()`) is an associated
+/// function of the traversable type marked `#[proxy(actor)]`, whose first argument is the actor:
+/// `fn next(core: &mut Core) -> Option<Track>` (or `core: &Core`; a `&Context<Core>` may
+/// follow). It is generated on the nested proxies inside that actor type only,
+/// `PlaybackProxy<Core>` and `PlaybackDefer<Core>`, with the remaining arguments, and runs on the
+/// actor itself whatever the proxy's path, with the whole actor borrowed mutably, in one
+/// message:
+///
+/// ```
+/// use pykka::{actor, traversable, Actor};
+///
+/// #[traversable]
+/// pub struct Tracklist { pub tracks: Vec<String>, pub index: usize }
+/// #[traversable]
+/// impl Tracklist {}
+///
+/// #[traversable]
+/// pub struct Playback { pub current: Option<String> }
+///
+/// #[traversable]
+/// impl Playback {
+///     /// Plays the next track of the sibling tracklist.
+///     #[proxy(actor)]
+///     pub fn next(core: &mut Core) -> Option<String> {
+///         let track = core.tracklist.tracks.get(core.tracklist.index).cloned()?;
+///         core.tracklist.index += 1;
+///         core.playback.current = Some(track.clone());
+///         Some(track)
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Core {
+///     #[traversable]
+///     pub playback: Playback,
+///     #[traversable]
+///     pub tracklist: Tracklist,
+/// }
+/// impl Actor for Core { type Message = (); type Reply = (); }
+/// #[actor]
+/// impl Core {}
+///
+/// let core = Core {
+///     playback: Playback { current: None },
+///     tracklist: Tracklist { tracks: vec!["So What".into()], index: 0 },
+/// }
+/// .start()
+/// .proxy()
+/// .unwrap();
+/// assert_eq!(core.playback().next().get().unwrap().as_deref(), Some("So What"));
+/// assert_eq!(core.tracklist().index().get().unwrap(), 1);
+/// core.actor_ref().stop();
+/// ```
+///
 /// # What is rejected, and why
 ///
 /// Besides everything [`actor`](macro@crate::actor) rejects:
@@ -279,11 +350,130 @@ pub use pykka_macros::actor;
 /// - a generic type: it can be reached from any actor, and its nested proxy is already
 ///   generic over that actor;
 /// - a method taking `&Context<..>`: the context belongs to the actor, not to a field (use
-///   `ctx.proxy().playback()` from the actor's own methods);
+///   `ctx.proxy().playback()` from the actor's own methods, or a `#[proxy(actor)]` method);
+/// - `#[proxy(actor)]` on a method taking `self`, or whose first argument is not a reference to
+///   the actor, or in an `#[actor]` impl block;
 /// - `#[traversable]` on a field that is not `pub`, or whose type lacks the attribute.
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use pykka_macros::traversable;
+
+/// Makes a trait an *interface*: actors of different types that implement it are called
+/// through one typed proxy, `{Trait}Proxy`.
+///
+/// This page is the reference of the attribute; the
+/// [`proxies`](crate::manual::proxies) chapter of the manual has a short tutorial.
+///
+/// ```
+/// use pykka::{Actor, actor, interface};
+///
+/// /// A music source.
+/// #[interface]
+/// pub trait Backend {
+///     /// The tracks matching `query`.
+///     fn search(&mut self, query: String) -> Vec<String>;
+///
+///     /// The backend's name (a default body works too).
+///     fn name(&self) -> String {
+///         "unnamed".to_string()
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Local;
+/// impl Actor for Local {
+///     type Message = ();
+///     type Reply = ();
+///     const INTERFACES: &'static [pykka::Implementation] = pykka::interfaces![Backend];
+/// }
+/// #[actor]
+/// impl Local {}
+/// #[actor]
+/// impl Backend for Local {
+///     fn search(&mut self, query: String) -> Vec<String> {
+///         vec![format!("local:{query}")]
+///     }
+/// }
+///
+/// #[actor]
+/// pub struct Stream;
+/// impl Actor for Stream {
+///     type Message = ();
+///     type Reply = ();
+///     const INTERFACES: &'static [pykka::Implementation] = pykka::interfaces![Backend];
+/// }
+/// #[actor]
+/// impl Stream {}
+/// #[actor]
+/// impl Backend for Stream {
+///     fn search(&mut self, query: String) -> Vec<String> {
+///         vec![format!("stream:{query}")]
+///     }
+///     fn name(&self) -> String {
+///         "stream".to_string()
+///     }
+/// }
+///
+/// let backends: Vec<BackendProxy> = vec![Local.start().into(), Stream.start().into()];
+/// let futures: Vec<_> = backends.iter().map(|b| b.search("jazz".into())).collect();
+/// let found = pykka::get_all(&futures, None).unwrap();
+/// assert_eq!(found, [vec!["local:jazz"], vec!["stream:jazz"]]);
+/// assert_eq!(backends[0].name().get().unwrap(), "unnamed");
+/// backends[1].defer().search("blues".into()).unwrap();
+/// for b in &backends {
+///     b.actor_ref().stop();
+/// }
+/// ```
+///
+/// # What it generates
+///
+/// For `trait Backend`, next to it, with the trait's visibility:
+///
+/// - **`BackendProxy`**: for every method of the trait, a method of the same name, arguments
+///   and docs returning a [`Future`] of its result (ask semantics), like an actor's proxy;
+///   `defer()` gives **`BackendDefer`**, the same methods without a reply (tell semantics,
+///   returning `Result<()>`); `with_timeout(..)` gives the proxy with a default timeout, as on
+///   an actor's proxy; `actor_ref()` returns the actor's [`AnyActorRef`]. It implements
+///   `Clone`, `PartialEq`, `Eq`, `Hash` (by actor), `Debug` and `Display`, and is `Send + Sync`.
+///   Calling a method the trait lacks does not compile.
+/// - an impl of [`Interface`] for `dyn Backend`, which names the proxy, so that
+///   [`ActorRef::interface::<dyn Backend>()`](crate::ActorRef::interface),
+///   [`AnyActorRef::interface`], [`ActorRegistry::get_by_interface`] and
+///   [`ActorRegistry::broadcast_interface`] find it;
+/// - `From<ActorRef<A>> for BackendProxy` for every actor `A` implementing it;
+/// - a hidden call table, `__PykkaBackendCalls`.
+///
+/// # Implementing it
+///
+/// Put `#[pykka::actor]` on the actor's `impl Backend for Local` (the actor has its own
+/// `#[actor]` struct and impl block as usual, and keeps its own full proxy), and list the
+/// interface in the actor's [`Actor::INTERFACES`] with [`interfaces!`]: both are checked at
+/// compile time (an interface implemented but not listed, or listed but not implemented with
+/// `#[actor]`, is an error), so registry lookups by interface find every implementor. One
+/// actor can implement several interfaces: `interfaces![Backend, CoreListener]`. Trait methods
+/// with default bodies work, and run on the actor's thread like the others.
+///
+/// # What is rejected, and why
+///
+/// Each a compile error at your code. On the trait: type or lifetime parameters, `where`
+/// clauses, supertraits, associated types and consts (the proxy is one type for every
+/// implementing actor, which would each choose their own), `unsafe` and auto traits, macro
+/// calls among the items. On its methods, the same rules as an actor's methods (owned,
+/// `Send` arguments and results, no generic, `async`, `unsafe` or variadic methods, no `self`
+/// by value, the proxies' reserved names), plus: every method takes `&self` or `&mut self`, none
+/// mentions `Self` in its arguments or result or takes a `&Context` (each is a different type
+/// for each actor), and `#[proxy(...)]` does not apply. `#[actor]` on an impl of the trait
+/// must be for a named, non-generic actor.
+///
+/// ```compile_fail
+/// #[pykka::interface]
+/// pub trait Bad {
+///     fn borrow(&self, s: &str); // error: arguments cross threads; use an owned type
+/// }
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use pykka_macros::interface;
 
 pub mod manual;
 

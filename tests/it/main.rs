@@ -10,6 +10,7 @@ mod actor_ref;
 mod calls;
 mod debug;
 mod future;
+mod interfaces;
 mod logging;
 mod macros;
 mod panics;

@@ -1,0 +1,6 @@
+use pykka::interface;
+
+#[interface]
+pub struct Backend;
+
+fn main() {}
