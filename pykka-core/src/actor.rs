@@ -13,6 +13,7 @@ use crate::registry::{ActorRegistry, AnyActorRef};
 use crate::restart::{RestartPolicy, Supervision};
 use crate::termination::Termination;
 use crate::threading;
+use crate::timers::Timers;
 
 /// An actor: state owned by one thread, reached only through messages.
 ///
@@ -591,6 +592,45 @@ impl<A: Actor> Context<A> {
             let termination = read.get_timeout(Duration::ZERO).unwrap_or(Termination::Stopped);
             let _ = watcher.tell_with(move |actor, ctx| f(actor, ctx, termination));
         });
+    }
+
+    /// Returns the actor's own [`Timers`]: start, replace and cancel single-shot and periodic
+    /// timers under keys, served by the actor's own runtime (no thread per timer).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka::{Actor, ActorRegistry, Context, ManualClock, Unhandled};
+    ///
+    /// #[derive(Default)]
+    /// struct Camera { frames: u32 }
+    /// impl Actor for Camera {
+    ///     type Message = ();
+    ///     type Reply = u32;
+    ///     fn on_start(&mut self, ctx: &Context<Self>) {
+    ///         // A typed call, compile-checked: no message enum needed.
+    ///         ctx.timers().start_fixed_rate_with("poll", Duration::from_millis(100), |cam: &mut Camera, _ctx| {
+    ///             cam.frames += 1;
+    ///         });
+    ///     }
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<u32, Unhandled> {
+    ///         Ok(self.frames)
+    ///     }
+    /// }
+    ///
+    /// let clock = ManualClock::new();
+    /// let registry = ActorRegistry::with_clock(clock.clone());
+    /// let camera = Camera::default().start_in(&registry);
+    /// camera.ask(()).unwrap(); // started
+    /// for _ in 0..5 {
+    ///     clock.advance(Duration::from_millis(100));
+    /// }
+    /// assert_eq!(camera.ask(()).unwrap(), 5);
+    /// camera.stop();
+    /// ```
+    pub fn timers(&self) -> Timers<'_, A> {
+        Timers::new(self)
     }
 
     /// Returns the context of the actor running on this thread, if it is an `A`.

@@ -20,6 +20,8 @@ use crate::registry::ActorRegistry;
 use crate::restart::InPlace;
 use crate::termination::Termination;
 use crate::threading::ActorThread;
+use crate::timers::actor::TimerCell;
+use crate::timers::delayed::{self, TimerHandle};
 
 /// The state an actor shares with every reference to it.
 pub(crate) struct Cell<A: Actor> {
@@ -38,6 +40,8 @@ pub(crate) struct Cell<A: Actor> {
     /// Resolved by the runtime once the actor has fully stopped, with why.
     pub(crate) terminated: Future<Termination>,
     pub(crate) state: Arc<ActorState>,
+    /// The actor's own timers, fired by its runtime.
+    pub(crate) timers: TimerCell<A>,
 }
 
 /// The stop requests of one actor.
@@ -179,6 +183,88 @@ impl<A: Actor> ActorRef<A> {
         } else {
             Err(self.dead())
         }
+    }
+
+    /// Sends `message` after `delay`, from a shared timer thread (started on first use; no
+    /// thread per send), and returns a handle to [`cancel`](TimerHandle::cancel) it.
+    ///
+    /// The delay is a lower bound, measured by the clock of the actor's registry (see
+    /// [`ActorRegistry::with_clock`]). The pending send holds the actor weakly: it never keeps
+    /// a stopped actor's state alive, and if the actor has stopped when the send comes due
+    /// (or already had when it was made), the message is dropped, silently. Sends do not wait
+    /// for room: to a full bounded inbox the message is dropped, with a WARN log.
+    ///
+    /// # Panics
+    ///
+    /// If the timer thread is needed and the operating system refuses it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka::{Actor, ActorRegistry, Context, ManualClock, Unhandled};
+    ///
+    /// #[derive(Default)]
+    /// struct Inbox { got: Vec<&'static str> }
+    /// impl Actor for Inbox {
+    ///     type Message = &'static str;
+    ///     type Reply = Vec<&'static str>;
+    ///     fn on_receive(&mut self, _ctx: &Context<Self>, msg: &'static str) -> Result<Self::Reply, Unhandled> {
+    ///         if msg != "?" { self.got.push(msg); }
+    ///         Ok(self.got.clone())
+    ///     }
+    /// }
+    ///
+    /// let clock = ManualClock::new();
+    /// let registry = ActorRegistry::with_clock(clock.clone());
+    /// let inbox = Inbox::default().start_in(&registry);
+    /// inbox.tell_after(Duration::from_secs(2), "later");
+    /// let never = inbox.tell_after(Duration::from_secs(1), "never");
+    /// assert!(never.cancel());
+    /// clock.advance(Duration::from_secs(2)); // delivered during the call
+    /// assert_eq!(inbox.ask("?").unwrap(), ["later"]);
+    /// inbox.stop();
+    /// ```
+    pub fn tell_after(&self, delay: Duration, message: A::Message) -> TimerHandle {
+        if !self.is_alive() {
+            return TimerHandle::dropped();
+        }
+        let target = Arc::downgrade(&self.cell);
+        let clock = self.cell.registry.clock();
+        delayed::schedule(
+            clock,
+            delay,
+            Box::new(move || {
+                if let Some(cell) = target.upgrade()
+                    && let Err(TryTellError::Full { actor, .. }) = (ActorRef { cell }).try_tell(message)
+                {
+                    tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed message to {actor}: its inbox is full");
+                }
+            }),
+        )
+    }
+
+    /// Queues work to run on the actor after `delay`, as [`tell_after`](Self::tell_after)
+    /// does a message: for the proxies' `after(delay)` form.
+    pub(crate) fn call_after<J: Job<A>>(&self, delay: Duration, job: J) -> TimerHandle {
+        if !self.is_alive() {
+            return TimerHandle::dropped();
+        }
+        let target = Arc::downgrade(&self.cell);
+        let clock = self.cell.registry.clock();
+        delayed::schedule(
+            clock,
+            delay,
+            Box::new(move || {
+                if let Some(cell) = target.upgrade()
+                    && cell.alive.load(Ordering::Acquire)
+                    && let Err(TrySendError::Full(_)) = cell.sender.try_send(Envelope::Call(Call::new(job)))
+                {
+                    let actor = &cell.id;
+                    tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed call to {actor}: its inbox is full");
+                }
+            }),
+        )
     }
 
     /// Sends a message without a reply and without waiting: if the actor's bounded inbox is
@@ -580,9 +666,10 @@ impl<A: Actor> ActorRef<A> {
         (torn_down_future, started_future)
     }
 
-    /// Wakes the runtime while it waits between incarnations; see `threading::Life::wait`.
-    pub(crate) fn wake(&self) {
-        let _ = self.cell.sender.send_untokened(Envelope::Wake);
+    /// Wakes the runtime while it waits between incarnations (see `threading::Life::wait`),
+    /// or to fire its due timers. Returns false if the inbox is closed.
+    pub(crate) fn wake(&self) -> bool {
+        self.cell.sender.send_untokened(Envelope::Wake).is_ok()
     }
 
     /// Answers every stop request still waiting, and makes later ones answer false: the actor

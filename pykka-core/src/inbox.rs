@@ -230,11 +230,12 @@ impl<T> InboxSender<T> {
 }
 
 impl<T> InboxReceiver<T> {
-    /// Hands the next message to `f`. If the inbox is empty, first runs `idle` (the actor
-    /// starts waiting), then waits; if the wait went past the short spin below, which may have
-    /// meant sleeping, runs `woke` when it ends. `None` cannot happen while a sender lives, and
-    /// the actor's own shared cell always holds one, so `None` means the runtime is shutting
-    /// down.
+    /// Hands the next message to `f`. If the inbox is empty, first runs `idle`: if it returns
+    /// `Some`, that is returned at once, without waiting (an actor with timers serves them
+    /// then); else the actor starts waiting. If the wait went past the short spin below,
+    /// which may have meant sleeping, runs `woke` when it ends. `None` cannot happen while a
+    /// sender lives, and the actor's own shared cell always holds one, so `None` means the
+    /// runtime is shutting down.
     ///
     /// An actor that has just drained a run of [`STREAM`] messages or more first steps back:
     /// it yields its time slice up to [`STREAM_YIELDS`] times, checking its inbox after each,
@@ -247,7 +248,12 @@ impl<T> InboxReceiver<T> {
     /// and 31.0M against 29.6M (10 rounds). Asks and sparse tells never see the pause, which
     /// follows only a run of messages found already queued.
     #[inline]
-    pub(crate) fn next_with<R>(&self, idle: impl FnOnce(), woke: impl FnOnce(), f: impl FnOnce(T) -> R) -> Option<R> {
+    pub(crate) fn next_with<R>(
+        &self,
+        idle: impl FnOnce() -> Option<R>,
+        woke: impl FnOnce(),
+        f: impl FnOnce(T) -> R,
+    ) -> Option<R> {
         // The message leaves its slot as soon as it is received (see `Slot`).
         let msg = match self.rx.try_recv() {
             Ok(slot) => {
@@ -256,8 +262,10 @@ impl<T> InboxReceiver<T> {
             }
             Err(cb::TryRecvError::Disconnected) => return None,
             Err(cb::TryRecvError::Empty) => {
-                idle();
                 let stepped_back = self.run.replace(0) >= STREAM;
+                if let Some(instead) = idle() {
+                    return Some(instead);
+                }
                 if stepped_back {
                     self.yield_until_nonempty();
                 }
@@ -581,7 +589,7 @@ mod loom_tests {
     fn run_actor(receiver: InboxReceiver<Msg>) {
         loop {
             let stop = receiver.next_with(
-                || {},
+                || None,
                 || {},
                 |msg| match msg {
                     Msg::Work(mut work) => {

@@ -40,6 +40,7 @@ mod supervisor;
 mod sync;
 mod termination;
 mod threading;
+mod timers;
 
 pub use crate::actor::{Actor, Context, Failure, Unhandled};
 pub use crate::actor_id::ActorId;
@@ -63,3 +64,4 @@ pub use crate::registry::{ActorRegistry, AnyActorRef};
 pub use crate::restart::{Backoff, Restart, RestartPolicy};
 pub use crate::supervisor::{ChildSpec, Strategy, Supervisor, SupervisorSpec};
 pub use crate::termination::Termination;
+pub use crate::timers::{Clock, ManualClock, TimerHandle, Timers};

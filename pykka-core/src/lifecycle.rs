@@ -15,6 +15,7 @@ use crate::envelope::{Envelope, StopReply};
 use crate::error::Error;
 use crate::panic::{self, panic_message};
 use crate::restart::InPlace;
+use crate::timers::actor::Deliver;
 
 /// What the driver should do after an envelope.
 pub(crate) enum Flow {
@@ -29,6 +30,9 @@ pub(crate) enum Flow {
     /// The envelopes held back while the actor was between incarnations are all handled:
     /// go on with the inbox.
     Drained,
+    /// The inbox is empty and the actor has timers: serve them (see
+    /// [`fire_timer`](Lifecycle::fire_timer)), then go on with the inbox.
+    Timers,
 }
 
 /// A started actor and its context.
@@ -48,6 +52,8 @@ impl<A: Actor> Lifecycle<A> {
     pub(crate) fn start(ctx: Context<A>, factory: impl FnOnce() -> A, ending: bool) -> Result<(Self, bool), Arc<str>> {
         tracing::debug!(target: "pykka", actor = %ctx.id(), "Starting {}", ctx.id());
         ctx.actor_ref().cell.state.starting();
+        // A new incarnation starts its own timers: none of the last one's survive.
+        ctx.actor_ref().cell.timers.clear();
         let mut actor = match panic::catch(factory) {
             Ok(actor) => actor,
             Err(payload) => {
@@ -103,6 +109,65 @@ impl<A: Actor> Lifecycle<A> {
             }
         });
         result.unwrap_or_else(|payload| Flow::Failed(panic_message(payload.as_ref())))
+    }
+
+    /// Runs one step of the driver's (a timer, an envelope received outside
+    /// [`run`](Self::run)) inside the catch point of a batch.
+    pub(crate) fn run_one(&mut self, step: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        panic::catch(|| step(self)).unwrap_or_else(|payload| Flow::Failed(panic_message(payload.as_ref())))
+    }
+
+    /// Fires the earliest timer due by the actor's clock: hands its message or call to the
+    /// actor, then starts it again if it is periodic (and was not cancelled or replaced by
+    /// its handler). `None` if no timer is due. A panic in the handler unwinds out of here,
+    /// a failure as in a tell.
+    pub(crate) fn fire_timer(&mut self) -> Option<Flow> {
+        let ctx = &self.ctx;
+        let cell = &ctx.actor_ref().cell;
+        let clock = cell.registry.clock();
+        let Some(actor) = self.actor.as_mut() else {
+            return Some(Flow::Stop(None));
+        };
+        let mut firing = cell.timers.take_due(clock.now())?;
+        let deliver = std::mem::replace(&mut firing.deliver, Deliver::Once(Box::new(|_, _| {})));
+        let again = match deliver {
+            Deliver::Message(message) => {
+                receive(actor, ctx, message);
+                None
+            }
+            Deliver::Repeat(message, copy) => {
+                receive(actor, ctx, copy(&message));
+                Some(Deliver::Repeat(message, copy))
+            }
+            Deliver::Once(f) => {
+                cell.state.receiving();
+                f(actor, ctx);
+                None
+            }
+            Deliver::Call(mut f) => {
+                cell.state.receiving();
+                f(actor, ctx);
+                Some(Deliver::Call(f))
+            }
+        };
+        if let Some(deliver) = again {
+            cell.timers.fired(firing, deliver, clock.now());
+        }
+        Some(Flow::Continue)
+    }
+
+    /// Fires every timer due by now, in due order (each at most once: a periodic timer due
+    /// again at once waits for the next round).
+    #[inline(never)]
+    fn fire_due_timers(&mut self) -> Flow {
+        for _ in 0..self.ctx.actor_ref().cell.timers.pending() {
+            match self.fire_timer() {
+                None => break,
+                Some(Flow::Continue) => {}
+                Some(other) => return other,
+            }
+        }
+        Flow::Continue
     }
 
     /// Handles one envelope. A panic in a tell or a reply-less call unwinds out of here; see
@@ -166,9 +231,16 @@ impl<A: Actor> Lifecycle<A> {
             Envelope::Call(call) => call.run(actor, ctx),
             Envelope::Stop(reply) => return Flow::Stop(reply),
             Envelope::Restart(request) => return Flow::Restart(request),
+            // A wake-up (from a manual clock, say) fires the timers due by now.
+            Envelope::Wake if ctx.actor_ref().cell.timers.is_armed() => return self.fire_due_timers(),
             Envelope::Wake => {}
         }
         Flow::Continue
+    }
+
+    /// The actor's reference.
+    pub(crate) fn actor_ref(&self) -> &crate::ActorRef<A> {
+        self.ctx.actor_ref()
     }
 
     /// The actor's debug record, which the driver marks idle while it waits for a message.
@@ -212,8 +284,9 @@ impl<A: Actor> Lifecycle<A> {
         self.finish();
     }
 
-    /// Drops the actor's state on its own thread.
+    /// Cancels the actor's timers and drops its state on its own thread.
     fn finish(&mut self) {
+        self.ctx.actor_ref().cell.timers.clear();
         if let Some(actor) = self.actor.take() {
             drop_actor(&self.ctx, actor);
         }

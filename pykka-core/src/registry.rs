@@ -13,6 +13,7 @@ use crate::actor_ref::ActorRef;
 use crate::error::{Error, Result};
 use crate::future::Future;
 use crate::termination::Termination;
+use crate::timers::Clock;
 
 /// The type-erased face of an `ActorRef<A>`, for the registry.
 trait ErasedRef: Send + Sync {
@@ -272,6 +273,8 @@ impl fmt::Debug for AnyActorRef {
 #[derive(Clone, Default)]
 pub struct ActorRegistry {
     actors: Arc<Mutex<Entries>>,
+    /// The clock of its actors' timers and of delayed sends to them.
+    clock: Clock,
 }
 
 /// The registered actors: in start order, and found by identity without a scan, so that
@@ -336,6 +339,34 @@ impl ActorRegistry {
     /// Creates an empty registry, for actors started with [`Actor::start_in`].
     pub fn new() -> Self {
         ActorRegistry::default()
+    }
+
+    /// Creates an empty registry whose actors measure their timers, and the delayed sends to
+    /// them, with `clock`: a [`ManualClock`](crate::ManualClock) for tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka::{ActorRegistry, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let registry = ActorRegistry::with_clock(clock.clone());
+    /// let start = registry.clock().now();
+    /// clock.advance(Duration::from_secs(60));
+    /// assert_eq!(registry.clock().now() - start, Duration::from_secs(60));
+    /// ```
+    pub fn with_clock(clock: impl Into<Clock>) -> Self {
+        ActorRegistry {
+            clock: clock.into(),
+            ..ActorRegistry::default()
+        }
+    }
+
+    /// Returns the clock of the registry's actors: real time unless made
+    /// [`with_clock`](Self::with_clock).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {

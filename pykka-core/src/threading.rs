@@ -29,6 +29,7 @@ use crate::panic;
 use crate::registry::{ActorRegistry, AnyActorRef};
 use crate::restart::{Decision, Exit, InPlace, Restart, Supervision, Verdict, random_fraction};
 use crate::termination::Termination;
+use crate::timers::actor::TimerCell;
 
 thread_local! {
     static CONTEXT: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
@@ -138,6 +139,7 @@ where
             stops: Mutex::new(Stops::default()),
             terminated,
             state,
+            timers: TimerCell::default(),
         }),
     };
     registry.register(&actor_ref);
@@ -284,7 +286,7 @@ impl<A: Actor> Life<A> {
                         flow = self.receive(&mut lifecycle);
                         continue;
                     }
-                    Flow::Continue | Flow::Drained => {
+                    Flow::Continue | Flow::Drained | Flow::Timers => {
                         lifecycle.stop(true);
                         (Termination::Stopped, None)
                     }
@@ -328,7 +330,7 @@ impl<A: Actor> Life<A> {
                         }
                     };
                 }
-                Flow::Continue | Flow::Drained => {
+                Flow::Continue | Flow::Drained | Flow::Timers => {
                     lifecycle.stop(true);
                     Next::End(Termination::Stopped, None)
                 }
@@ -510,9 +512,44 @@ impl<A: Actor> Life<A> {
     }
 }
 
+/// Handles the inbox until the incarnation's life ends. When the inbox is empty, an actor
+/// with timers fires the earliest due one, or, with none due, waits on the inbox no later
+/// than the next one is due (a manual clock wakes it instead).
 fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>) -> Flow {
     let state = lifecycle.state().clone();
+    let actor_ref = lifecycle.actor_ref().clone();
+    let timers = &actor_ref.cell.timers;
     // The actor is idle only while it waits for a message: a busy one writes nothing.
-    lifecycle
-        .run(|lifecycle| receiver.next_with(|| state.idle(), || state.woke(), |envelope| lifecycle.handle(envelope)))
+    let idle = || {
+        if timers.is_armed() {
+            return Some(Flow::Timers);
+        }
+        state.idle();
+        None
+    };
+    loop {
+        let flow =
+            lifecycle.run(|lifecycle| receiver.next_with(idle, || state.woke(), |envelope| lifecycle.handle(envelope)));
+        if !matches!(flow, Flow::Timers) {
+            return flow;
+        }
+        match lifecycle.run_one(|lifecycle| lifecycle.fire_timer().unwrap_or(Flow::Timers)) {
+            Flow::Continue => continue,
+            Flow::Timers => {}
+            other => return other,
+        }
+        // Nothing due: wait for a message until the next timer is due.
+        let deadline = timers.deadline(actor_ref.cell.registry.clock());
+        state.idle();
+        let received = receiver.recv_until(deadline);
+        state.woke();
+        match received {
+            Received::Message(envelope) => match lifecycle.run_one(|lifecycle| lifecycle.handle(envelope)) {
+                Flow::Continue => {}
+                other => return other,
+            },
+            Received::Timeout => {}
+            Received::Closed => return Flow::Stop(None),
+        }
+    }
 }
