@@ -18,14 +18,16 @@
 //!    combinators, [`get_all`](crate::get_all), and `.await`.
 //! 8. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
 //!    `stop_all` and `join_all`.
-//! 9. [`design`]: designing an application: actors that need each other, listeners, periodic
-//!    work, restarts, which actor may block on which, timeouts.
-//! 10. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
-//! 11. [`logging`]: the `tracing` events under target `pykka`.
-//! 12. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
-//! 13. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 14. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
-//! 15. [`differences`]: what differs from Python Pykka, and why.
+//! 9. [`timers`]: an actor's own timers (single-shot, fixed delay, fixed rate, keyed, exact
+//!    cancel), delayed sends, the manual clock for tests, accuracy, a ticking playback.
+//! 10. [`design`]: designing an application: actors that need each other, listeners, periodic
+//!     work, restarts, which actor may block on which, timeouts.
+//! 11. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 12. [`logging`]: the `tracing` events under target `pykka`.
+//! 13. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 14. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 15. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 16. [`differences`]: what differs from Python Pykka, and why.
 
 #[doc = include_str!("../docs/getting_started.md")]
 pub mod getting_started {}
@@ -50,6 +52,9 @@ pub mod futures {}
 
 #[doc = include_str!("../docs/registry.md")]
 pub mod registry {}
+
+#[doc = include_str!("../docs/timers.md")]
+pub mod timers {}
 
 #[doc = include_str!("../docs/design.md")]
 pub mod design {}
