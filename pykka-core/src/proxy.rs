@@ -238,6 +238,24 @@ impl<A: Actor, T: 'static> ProxyBase<A, T> {
         }
     }
 
+    /// Schedules the work of one generated method (as [`send_fn`](Self::send_fn) sends it) to
+    /// be sent after `delay`: the proxies' `after(delay)` form. The proxy's timeout does not
+    /// apply: a delayed send never waits for room.
+    pub fn send_after<L, F>(&self, delay: Duration, label: L, f: F) -> crate::TimerHandle
+    where
+        L: Fn() -> &'static str + Send + 'static,
+        F: FnOnce(&mut T) + Send + 'static,
+    {
+        match &self.access {
+            None => self
+                .actor_ref
+                .call_after(delay, MethodJob::new(label, f, Root(PhantomData))),
+            Some(access) => self
+                .actor_ref
+                .call_after(delay, MethodJob::new(label, f, access.clone())),
+        }
+    }
+
     /// [`send_fn`](Self::send_fn) for a method whose reply answers `future`; returns `future`.
     #[inline]
     pub fn ask_fn<L, F, R>(&self, label: L, f: F, future: Future<R>) -> Future<R>

@@ -15,7 +15,7 @@ use crate::names;
 
 /// The methods every generated proxy already has: a proxied method or field accessor of the
 /// same name would be a duplicate definition.
-const RESERVED: [(&str, &str); 4] = [
+const RESERVED: [(&str, &str); 5] = [
     ("actor_ref", "`actor_ref()`, returning the actor's reference"),
     ("defer", "`defer()`, returning the proxy's fire-and-forget form"),
     ("attr_path", "`attr_path()`, returning the path to the proxied object"),
@@ -23,6 +23,7 @@ const RESERVED: [(&str, &str); 4] = [
         "with_timeout",
         "`with_timeout(..)`, returning the proxy with a default timeout",
     ),
+    ("after", "`after(..)`, returning the proxy's delayed form"),
 ];
 
 /// The methods of the traits every proxy implements (`Clone`, `PartialEq`, `Hash`, `Debug`,

@@ -32,6 +32,8 @@ pub(crate) struct Shape {
     pub(crate) proxy_ty: TokenStream,
     /// The defer type, likewise.
     pub(crate) defer_ty: TokenStream,
+    /// The delayed form's type (`proxy.after(delay)`), likewise.
+    pub(crate) after_ty: TokenStream,
     /// The root actor the proxy's messages go to.
     pub(crate) root_ty: TokenStream,
 }

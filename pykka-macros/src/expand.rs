@@ -194,6 +194,7 @@ fn shape(
 ) -> Shape {
     let proxy = names::proxy(ident);
     let defer = names::defer(ident);
+    let after = names::after(ident);
     match kind {
         Kind::Actor => {
             let type_args = match args {
@@ -208,6 +209,7 @@ fn shape(
                 root_ty: self_ty.to_token_stream(),
                 proxy_ty: quote!(#module #proxy #type_args),
                 defer_ty: quote!(#module #defer #type_args),
+                after_ty: quote!(#module #after #type_args),
                 self_ty,
                 generics,
             }
@@ -219,6 +221,7 @@ fn shape(
                 root_ty: root.to_token_stream(),
                 proxy_ty: quote!(#module #proxy<#root>),
                 defer_ty: quote!(#module #defer<#root>),
+                after_ty: quote!(#module #after<#root>),
                 self_ty,
                 generics,
             }

@@ -38,6 +38,11 @@ pub(crate) fn defer(ty: &Ident) -> Ident {
     format_ident!("{}Defer", unraw(ty), span = ty.span())
 }
 
+/// `Calculator` becomes `CalculatorAfter`.
+pub(crate) fn after(ty: &Ident) -> Ident {
+    format_ident!("{}After", unraw(ty), span = ty.span())
+}
+
 /// `Calculator` becomes `CalculatorMessage`.
 pub(crate) fn message(ty: &Ident) -> Ident {
     format_ident!("{}Message", unraw(ty), span = ty.span())

@@ -21,5 +21,6 @@ mod restart;
 mod supervisor;
 mod support;
 mod threading;
+mod timers;
 mod traversable;
 mod watch;

@@ -1,4 +1,5 @@
-//! The proxy structs (`{T}Proxy`, `{T}Defer`), their trait impls, and their methods.
+//! The proxy structs (`{T}Proxy`, `{T}Defer`, `{T}After`), their trait impls, and their
+//! methods.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
@@ -14,6 +15,7 @@ use crate::names;
 pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibility) -> TokenStream {
     let proxy = names::proxy(ident);
     let defer = names::defer(ident);
+    let after = names::after(ident);
     let self_ty = &shape.self_ty;
     let root = &shape.root_ty;
     let generics = shape.proxy_generics();
@@ -33,7 +35,34 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
         "The fire-and-forget form of [`{proxy}`] (Pykka's `defer`): each method sends its message \
          without a reply. A panic in such a call is a failure of the actor."
     );
+    let after_doc = format!(
+        "The delayed form of [`{proxy}`], from [`after`]({proxy}::after): each method schedules its \
+         call to be sent after the delay, without a reply, and returns a \
+         [`TimerHandle`](::pykka::TimerHandle) that cancels it. A panic in such a call is a failure \
+         of the actor."
+    );
     let mut out = TokenStream::new();
+    out.extend(quote! {
+        #[doc = #after_doc]
+        #vis struct #after #impl_generics #where_clause {
+            pub(crate) base: ::pykka::__private::ProxyBase<#root, #self_ty>,
+            pub(crate) delay: ::core::time::Duration,
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::clone::Clone for #after #ty_generics #where_clause {
+            fn clone(&self) -> Self {
+                #after { base: ::core::clone::Clone::clone(&self.base), delay: self.delay }
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #after #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{:?} after {:?}", self.base, self.delay)
+            }
+        }
+    });
     for (name, doc) in [(&proxy, &proxy_doc), (&defer, &defer_doc)] {
         out.extend(quote! {
             #[doc = #doc]
@@ -100,6 +129,15 @@ pub(crate) fn proxy_structs(shape: &Shape, ident: &syn::Ident, vis: &syn::Visibi
             /// the actor itself).
             pub fn attr_path(&self) -> &[&'static str] {
                 self.base.path()
+            }
+
+            /// Returns the delayed form of this proxy: each method call is sent to the actor
+            /// after `delay` (a lower bound, on the clock of the actor's registry), without a
+            /// reply, and returns a [`TimerHandle`](::pykka::TimerHandle) whose `cancel()`
+            /// says whether it was still pending. See
+            /// [`ActorRef::tell_after`](::pykka::ActorRef::tell_after).
+            pub fn after(&self, delay: ::core::time::Duration) -> #after #ty_generics {
+                #after { base: ::core::clone::Clone::clone(&self.base), delay }
             }
 
             /// Returns this proxy with a default timeout (a `Duration`, or `None` for none):
@@ -233,6 +271,7 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
     let call = names::call(ident);
     let proxy_ty = &shape.proxy_ty;
     let defer_ty = &shape.defer_ty;
+    let after_ty = &shape.after_ty;
     let generics = shape.proxy_generics();
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, call_generics, _) = shape.generics.split_for_impl();
@@ -240,6 +279,7 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
     let dispatch_where_clause = &dispatch_generics.where_clause;
     let mut ask = Vec::new();
     let mut tell = Vec::new();
+    let mut later = Vec::new();
     let mut asserts = Vec::new();
     let (reply, future) = (local("__pykka_reply"), local("__pykka_future"));
     for m in methods {
@@ -266,6 +306,7 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
             shape,
             &quote!(#call::#variant { #(#ids,)* reply: ::pykka::Reply::tell() }),
         );
+        let send_later = send_tell.clone();
         let mut moved: Vec<TokenStream> = m.call_args().map(|a| a.ty.to_token_stream()).collect();
         moved.push(quote!(::pykka::Reply<#output>));
         let sends = sends(name.span(), &moved);
@@ -292,6 +333,19 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
                 self.base.send_fn(|| #label, #send_tell)
             }
         });
+        let after_doc = format!(
+            "Calls `{label}` after this form's delay, without a reply; the returned handle \
+             cancels the call while it is pending. A call reaching a stopped actor is dropped."
+        );
+        later.push(quote_spanned! {name.span()=>
+            #[doc = #after_doc]
+            #(#forwarded)*
+            #(#deprecated)*
+            #[allow(clippy::too_many_arguments, reason = "generated: mirrors the method")]
+            #vis fn #name(&self, #(#params),*) -> ::pykka::TimerHandle #sends {
+                self.base.send_after(self.delay, || #label, #send_later)
+            }
+        });
         for a in m.call_args() {
             let ty = &a.ty;
             asserts.push(quote_spanned!(ty.span()=> #(#cfgs)* ::pykka::__private::assert_send_arg::<#ty>();));
@@ -313,6 +367,11 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
         impl #impl_generics #defer_ty #dispatch_where_clause {
             #(#tell)*
+        }
+
+        #[allow(dead_code, reason = "generated: a program may use only some proxy methods")]
+        impl #impl_generics #after_ty #dispatch_where_clause {
+            #(#later)*
         }
 
         const _: () = {
