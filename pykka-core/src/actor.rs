@@ -623,10 +623,10 @@ impl<A: Actor> Context<A> {
     /// let registry = ActorRegistry::with_clock(clock.clone());
     /// let camera = Camera::default().start_in(&registry);
     /// camera.ask(()).unwrap(); // started
-    /// for _ in 0..5 {
+    /// for n in 1..=5 {
     ///     clock.advance(Duration::from_millis(100));
+    ///     assert_eq!(camera.ask(()).unwrap(), n); // reaches the camera after the tick
     /// }
-    /// assert_eq!(camera.ask(()).unwrap(), 5);
     /// camera.stop();
     /// ```
     pub fn timers(&self) -> Timers<'_, A> {

@@ -316,34 +316,42 @@ fn keys_are_compared_within_their_type() {
 }
 
 /// `on_start` starts a periodic timer; a restart runs `on_start` again, and the actor still
-/// ticks once per interval.
+/// ticks once per interval. A timer the failed incarnation started is gone too.
 #[test]
 fn a_restart_does_not_double_a_periodic_timer() {
     let (clock, registry) = manual();
     let ticks = Arc::new(AtomicUsize::new(0));
+    /// Counts its beats (and the `late` timer's, as a hundred).
     struct Beat(Arc<AtomicUsize>);
     impl Actor for Beat {
-        type Message = bool;
+        type Message = &'static str;
         type Reply = ();
         fn on_start(&mut self, ctx: &Context<Self>) {
             ctx.timers().start_fixed_rate_with("beat", ms(10), |b: &mut Beat, _| {
                 b.0.fetch_add(1, Ordering::SeqCst);
             });
         }
-        fn on_receive(&mut self, _ctx: &Context<Self>, fail: bool) -> Result<(), Unhandled> {
-            assert!(!fail, "told to fail");
+        fn on_receive(&mut self, ctx: &Context<Self>, msg: &'static str) -> Result<(), Unhandled> {
+            match msg {
+                "fail" => panic!("told to fail"),
+                "late" => ctx.timers().start_single_with(msg, ms(5), |b: &mut Beat, _| {
+                    b.0.fetch_add(100, Ordering::SeqCst);
+                }),
+                _ => {}
+            }
             Ok(())
         }
     }
     let counter = ticks.clone();
     let actor = Beat::start_restarting_in(&registry, RestartPolicy::permanent(), move || Beat(counter.clone()));
     for _ in 0..2 {
-        actor.tell(true).unwrap();
-        actor.ask(false).unwrap(); // restarted
+        actor.tell("late").unwrap();
+        actor.tell("fail").unwrap();
+        actor.ask("ping").unwrap(); // restarted
     }
     for _ in 0..5 {
         clock.advance(ms(10));
-        actor.ask(false).unwrap();
+        actor.ask("ping").unwrap();
     }
     assert_eq!(ticks.load(Ordering::SeqCst), 5);
     registry.stop_all();
@@ -505,4 +513,76 @@ fn a_delayed_proxy_call_runs_after_its_delay_and_cancels_exactly() {
     player.stop();
     clock.advance(ms(10));
     assert!(!late.is_pending());
+}
+
+/// 100k timers of one actor, half cancelled: exactly the other half fires (the memory bound of
+/// the structure under it is checked in `pykka-core`'s `timers::queue` unit tests).
+#[test]
+fn a_hundred_thousand_actor_timers_half_cancelled_fire_exactly_the_rest() {
+    let (clock, registry) = manual();
+    let fired = Arc::new(AtomicUsize::new(0));
+    let counter = fired.clone();
+    struct Many;
+    impl Actor for Many {
+        type Message = ();
+        type Reply = ();
+    }
+    let actor = Many.start_in(&registry);
+    let active = on(&actor, move |_, ctx| {
+        for i in 0..100_000u64 {
+            let counter = counter.clone();
+            ctx.timers()
+                .start_single_with(i, ms(1 + i % 1000), move |_: &mut Many, _| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                });
+        }
+        for i in (0..100_000u64).step_by(2) {
+            assert!(ctx.timers().cancel(&i));
+        }
+        ctx.timers().len()
+    });
+    assert_eq!(active, 50_000);
+    clock.advance(ms(1000));
+    on(&actor, |_, _| ());
+    assert_eq!(fired.load(Ordering::SeqCst), 50_000);
+    assert!(on(&actor, |_, ctx| ctx.timers().is_empty()));
+    registry.stop_all();
+}
+
+/// Real time: the n-th tick of a fixed-rate timer comes no earlier than n intervals after
+/// the start, and the actor handles messages between ticks.
+#[test]
+fn a_fixed_rate_timer_ticks_no_earlier_than_its_grid_in_real_time() {
+    struct Ticks(Vec<Instant>, Latch);
+    impl Actor for Ticks {
+        type Message = ();
+        type Reply = usize;
+        fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<usize, Unhandled> {
+            Ok(self.0.len())
+        }
+    }
+    let registry = ActorRegistry::new();
+    let latch = Latch::new();
+    let actor = Ticks(Vec::new(), latch.clone()).start_in(&registry);
+    let started = on(&actor, |_, ctx| {
+        let started = Instant::now();
+        ctx.timers().start_fixed_rate_with("tick", ms(5), |t: &mut Ticks, ctx| {
+            t.0.push(Instant::now());
+            if t.0.len() == 5 {
+                ctx.timers().cancel(&"tick");
+                t.1.open();
+            }
+        });
+        started
+    });
+    while !latch.is_open() {
+        actor.ask(()).unwrap(); // messages interleave with the ticks
+        std::thread::yield_now();
+    }
+    let ticks = on(&actor, |t, _| t.0.clone());
+    assert_eq!(ticks.len(), 5);
+    for (n, at) in (1u32..).zip(&ticks) {
+        assert!(*at - started >= ms(5) * n, "tick {n} after {:?}", *at - started);
+    }
+    registry.stop_all();
 }

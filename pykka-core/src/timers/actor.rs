@@ -82,6 +82,12 @@ impl std::borrow::Borrow<dyn DynKey + 'static> for Key {
     }
 }
 
+/// A call a timer makes once.
+type OnceCall<A> = Box<dyn FnOnce(&mut A, &Context<A>) + Send>;
+
+/// A call a periodic timer makes each time.
+type RepeatCall<A> = Box<dyn FnMut(&mut A, &Context<A>) + Send>;
+
 /// What a timer delivers when it fires.
 pub(crate) enum Deliver<A: Actor> {
     /// A message, once.
@@ -89,9 +95,9 @@ pub(crate) enum Deliver<A: Actor> {
     /// A message, each time a copy (made with the function).
     Repeat(A::Message, fn(&A::Message) -> A::Message),
     /// A call on the actor, once.
-    Once(Box<dyn FnOnce(&mut A, &Context<A>) + Send>),
+    Once(OnceCall<A>),
     /// A call on the actor, each time.
-    Call(Box<dyn FnMut(&mut A, &Context<A>) + Send>),
+    Call(RepeatCall<A>),
 }
 
 /// When a timer fires again.

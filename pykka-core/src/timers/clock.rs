@@ -73,7 +73,9 @@ pub(crate) type Waiter = Box<dyn Fn() -> bool + Send>;
 ///
 /// So once `advance` returns, anything sent afterwards (an `ask` of what the actor has
 /// handled) reaches the actor after the timers and delayed sends that were due: tests of
-/// timers are deterministic.
+/// timers are deterministic. Advance in steps and ask after each to see every tick of a
+/// periodic timer: an actor reaching its wake-up only after several advances sees the time
+/// of the last one, and a fixed-rate timer fires once for them (missed ticks are skipped).
 ///
 /// Cheap to clone; clones are the same clock.
 ///
@@ -101,10 +103,12 @@ pub(crate) type Waiter = Box<dyn Fn() -> bool + Send>;
 /// let registry = ActorRegistry::with_clock(clock.clone());
 /// let beeper = Beeper::default().start_in(&registry);
 /// assert_eq!(beeper.ask("count").unwrap(), 0);
-/// for _ in 0..3 {
+/// for n in 1..=3 {
 ///     clock.advance(Duration::from_secs(1));
+///     assert_eq!(beeper.ask("count").unwrap(), n); // the ask comes after the tick
 /// }
-/// assert_eq!(beeper.ask("count").unwrap(), 3);
+/// clock.advance(Duration::from_secs(10)); // one tick: the missed ones are skipped
+/// assert_eq!(beeper.ask("count").unwrap(), 4);
 /// registry.stop_all();
 /// ```
 #[derive(Clone)]

@@ -186,3 +186,35 @@ impl fmt::Debug for TimerHandle {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::{Actor, ActorRegistry, ManualClock};
+
+    struct Idle;
+
+    impl Actor for Idle {
+        type Message = ();
+        type Reply = ();
+    }
+
+    /// The pending send holds the actor weakly: once the actor has stopped and its last
+    /// reference is dropped, its shared state is freed, though the send is still pending.
+    #[test]
+    fn a_pending_delayed_send_does_not_keep_a_stopped_actors_state_alive() {
+        let clock = ManualClock::new();
+        let registry = ActorRegistry::with_clock(clock.clone());
+        let actor = Idle.start_in(&registry);
+        let cell = Arc::downgrade(&actor.cell);
+        let pending = actor.tell_after(Duration::from_secs(3600), ());
+        assert!(actor.stop());
+        drop(actor);
+        assert!(cell.upgrade().is_none(), "the actor's state is freed");
+        assert!(pending.is_pending());
+        clock.advance(Duration::from_secs(3600));
+        assert!(!pending.is_pending(), "dropped when due");
+    }
+}
