@@ -251,3 +251,57 @@ impl Recorder {
         Sample::latencies(self.nanos, elapsed)
     }
 }
+
+/// Pending timers per repetition of the `timers` workload.
+pub(crate) const TIMERS_N: usize = 100_000;
+
+/// One repetition of the `timers` workload.
+#[derive(Debug)]
+pub(crate) struct TimerSample {
+    /// Nanoseconds to schedule [`TIMERS_N`] timers, in all.
+    pub(crate) schedule_ns: u64,
+    /// Nanoseconds to cancel half of them, in all.
+    pub(crate) cancel_ns: u64,
+    /// How late each timer that was not cancelled fired, beyond its due time, in nanoseconds.
+    pub(crate) lateness_ns: Vec<u64>,
+    /// Wall-clock seconds of the whole repetition.
+    pub(crate) elapsed: f64,
+}
+
+/// Runs the timers workload `config.reps` times (after one warm-up run) and prints its line:
+/// value = schedule cost per timer in ns (median over reps), plus the cancel cost per
+/// cancelled timer and the medians of the per-run p50 and p99 of the firing lateness, in µs.
+pub(crate) fn bench_timers(config: &Config, workload: &str, mut run: impl FnMut() -> TimerSample) {
+    drop(run());
+    let samples: Vec<TimerSample> = (0..config.reps).map(|_| run()).collect();
+    let n = TIMERS_N as f64;
+    let schedule: Vec<f64> = samples.iter().map(|s| s.schedule_ns as f64 / n).collect();
+    let cancel: Vec<f64> = samples.iter().map(|s| s.cancel_ns as f64 / (n / 2.0)).collect();
+    let lateness = |p: f64| -> Vec<f64> {
+        samples
+            .iter()
+            .map(|s| {
+                let mut ns = s.lateness_ns.clone();
+                ns.sort_unstable();
+                percentile(&ns, p) / 1000.0
+            })
+            .collect()
+    };
+    let (p50, p99) = (lateness(50.0), lateness(99.0));
+    println!(
+        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {:.1}, \"unit\": \"ns/timer scheduled\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"schedule_ns\": {:.1}, \"cancel_ns\": {:.1}, \"cancel_ns_reps\": {}, \"lateness_p50_us\": {:.1}, \"lateness_p99_us\": {:.1}, \"lateness_p50_us_reps\": {}, \"lateness_p99_us_reps\": {}}}",
+        config.system,
+        workload,
+        median(schedule.clone()),
+        TIMERS_N,
+        json_list(&schedule),
+        median(samples.iter().map(|s| s.elapsed).collect()),
+        median(schedule.clone()),
+        median(cancel.clone()),
+        json_list(&cancel),
+        median(p50.clone()),
+        median(p99.clone()),
+        json_list(&p50),
+        json_list(&p99),
+    );
+}

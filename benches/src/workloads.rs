@@ -3,18 +3,21 @@
 //! The first seven are ports of the `raw` baseline of the shared anchors (`peers/src/raw.rs`:
 //! one thread per actor, a crossbeam inbox, a fresh oneshot per ask): same calibration bounds,
 //! same counts, same checks, with pykka's [`Actor`], [`ActorRef`] and [`Future`] in place of
-//! hand-made threads and channels. `restart` is pykka's own (the baseline has no restarts).
+//! hand-made threads and channels. `restart` is pykka's own (the baseline has no restarts), and
+//! so are `timers` and `delayed_sends`: 100k timers scheduled, half of them cancelled, the rest
+//! fired (see [`timers`]).
 
 use std::time::{Duration, Instant};
 
-use pykka::{Actor, ActorRef, Context, Future, Promise, RestartPolicy, Unhandled};
+use pykka::{Actor, ActorRef, Context, Future, Promise, RestartPolicy, TimerHandle, Unhandled};
 
 use super::common::{
-    Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, bench_latency, bench_memory, bench_rate, secs,
+    Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, TIMERS_N, TimerSample, bench_latency, bench_memory,
+    bench_rate, bench_timers, secs,
 };
 
 /// Every workload, in the order a run without arguments goes through them.
-pub(crate) const WORKLOADS: [&str; 8] = [
+pub(crate) const WORKLOADS: [&str; 10] = [
     "tell_throughput",
     "ask_roundtrip",
     "proxy_call_roundtrip",
@@ -23,6 +26,8 @@ pub(crate) const WORKLOADS: [&str; 8] = [
     "pingpong",
     "memory",
     "restart",
+    "timers",
+    "delayed_sends",
 ];
 
 /// Runs one workload by name and prints its JSON line.
@@ -40,6 +45,8 @@ pub(crate) fn run(config: &Config, workload: &str) {
         "pingpong" => pingpong(config),
         "memory" => memory(config),
         "restart" => restart(config),
+        "timers" => timers(config),
+        "delayed_sends" => delayed_sends(config),
         other => panic!("unknown workload {other:?}"),
     }
 }
@@ -367,4 +374,251 @@ fn restart(config: &Config) {
         recorder.finish()
     });
     stop_all(&[actor]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers.
+//
+// Each repetition has two phases, both with TIMERS_N timers at random due times (scheduled in
+// random due order, so the heap does real work):
+// 1. cost: TIMERS_N timers due in an hour are scheduled (timed), every other one is cancelled
+//    (timed), then the rest are cancelled (not timed);
+// 2. lateness: TIMERS_N timers due over a window of `config.target` seconds (starting after a
+//    margin of twice phase 1's cost plus 20 ms, so that none is due before all are scheduled)
+//    are scheduled, every other one cancelled, and each of the others records, when it is
+//    handled, how long after its due time that was. A cancelled timer that fires fails the
+//    run.
+// The due time a timer records is read just before it is scheduled, so the lateness measured
+// includes the scheduling call (a few hundred nanoseconds at most).
+
+/// A xorshift generator: random due times without a dependency.
+#[derive(Debug)]
+struct Xorshift(u64);
+
+impl Xorshift {
+    /// A random duration in `0..window`.
+    fn below(&mut self, window: Duration) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        Duration::from_nanos(self.0 % window.as_nanos().max(1) as u64)
+    }
+}
+
+/// The margin before the first due time of phase 2: twice phase 1's cost, plus 20 ms.
+fn margin(schedule_ns: u64, cancel_ns: u64) -> Duration {
+    Duration::from_nanos(2 * (schedule_ns + cancel_ns)) + Duration::from_millis(20)
+}
+
+/// Records the lateness of the timers that fire; resolves `done` once `expected` have.
+#[derive(Debug, Default)]
+struct Lateness {
+    late_ns: Vec<u64>,
+    expected: usize,
+    done: Option<Promise<Vec<u64>>>,
+}
+
+impl Lateness {
+    /// Records a timer that was due at `due`.
+    fn fired(&mut self, due: Instant) {
+        self.late_ns
+            .push(Instant::now().saturating_duration_since(due).as_nanos() as u64);
+        self.check();
+    }
+
+    /// Waits for `expected` firings, and resolves `done` with their lateness.
+    fn expect(&mut self, expected: usize, done: Promise<Vec<u64>>) {
+        self.expected = expected;
+        self.done = Some(done);
+        self.check();
+    }
+
+    fn check(&mut self) {
+        if self.late_ns.len() == self.expected
+            && let Some(done) = self.done.take()
+        {
+            done.set(std::mem::take(&mut self.late_ns));
+        }
+    }
+}
+
+/// The actor of the `timers` workload: schedules and cancels its own timers.
+#[derive(Debug, Default)]
+struct TimerOwner {
+    lateness: Lateness,
+    random: u64,
+}
+
+#[derive(Debug)]
+enum TimerMsg {
+    /// Phase 1: replies with the nanoseconds to schedule TIMERS_N timers and to cancel half.
+    Cost,
+    /// Phase 2: schedules TIMERS_N timers due after `margin` over `window`, cancels half, and
+    /// resolves `done` once the others have fired.
+    Lateness {
+        margin: Duration,
+        window: Duration,
+        done: Promise<Vec<u64>>,
+    },
+    /// A timer fired: it was `key`, due at `due`.
+    Fire { key: u64, due: Instant },
+}
+
+impl Actor for TimerOwner {
+    type Message = TimerMsg;
+    type Reply = (u64, u64);
+
+    fn on_receive(&mut self, ctx: &Context<Self>, message: TimerMsg) -> Result<(u64, u64), Unhandled> {
+        let timers = ctx.timers();
+        let mut random = Xorshift(self.random | 1);
+        let reply = match message {
+            TimerMsg::Cost => {
+                let hour = Duration::from_secs(3600);
+                let now = Instant::now();
+                let t = Instant::now();
+                for key in 0..TIMERS_N as u64 {
+                    let delay = hour + random.below(Duration::from_secs(1));
+                    timers.start_single(key, delay, TimerMsg::Fire { key, due: now + delay });
+                }
+                let schedule = t.elapsed().as_nanos() as u64;
+                let t = Instant::now();
+                for key in (1..TIMERS_N as u64).step_by(2) {
+                    assert!(timers.cancel(&key), "timer {key} was pending");
+                }
+                let cancel = t.elapsed().as_nanos() as u64;
+                assert_eq!(timers.len(), TIMERS_N / 2);
+                timers.cancel_all();
+                (schedule, cancel)
+            }
+            TimerMsg::Lateness { margin, window, done } => {
+                for key in 0..TIMERS_N as u64 {
+                    let delay = margin + random.below(window);
+                    let due = Instant::now() + delay;
+                    timers.start_single(key, delay, TimerMsg::Fire { key, due });
+                }
+                for key in (1..TIMERS_N as u64).step_by(2) {
+                    assert!(timers.cancel(&key), "timer {key} was pending");
+                }
+                self.lateness.expect(TIMERS_N / 2, done);
+                (0, 0)
+            }
+            TimerMsg::Fire { key, due } => {
+                assert_eq!(key % 2, 0, "cancelled timer {key} fired");
+                self.lateness.fired(due);
+                (0, 0)
+            }
+        };
+        self.random = random.0;
+        Ok(reply)
+    }
+}
+
+/// Timers owned by one actor (`Context::timers`), scheduled and cancelled from its handler,
+/// served by its receive loop.
+fn timers(config: &Config) {
+    let owner = TimerOwner {
+        random: 0x9e37_79b9_7f4a_7c15,
+        ..TimerOwner::default()
+    }
+    .start();
+    let window = Duration::from_secs_f64(config.target.max(0.05));
+    bench_timers(config, "timers", || {
+        let t = Instant::now();
+        let (schedule_ns, cancel_ns) = owner.ask(TimerMsg::Cost).expect("the owner replies");
+        let (done, fired) = Promise::new();
+        owner
+            .tell(TimerMsg::Lateness {
+                margin: margin(schedule_ns, cancel_ns),
+                window,
+                done,
+            })
+            .expect("the owner is alive");
+        let lateness_ns = fired.wait().expect("every timer that was not cancelled fires");
+        TimerSample {
+            schedule_ns,
+            cancel_ns,
+            lateness_ns,
+            elapsed: secs(t),
+        }
+    });
+    stop_all(&[owner]);
+}
+
+/// The target of the `delayed_sends` workload: records when each send arrives.
+#[derive(Debug, Default)]
+struct Sink {
+    lateness: Lateness,
+}
+
+#[derive(Debug)]
+enum SinkMsg {
+    /// Resolve the promise once this many sends have arrived.
+    Expect(usize, Promise<Vec<u64>>),
+    /// A delayed send due at this time.
+    Fire(Instant),
+}
+
+impl Actor for Sink {
+    type Message = SinkMsg;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, message: SinkMsg) -> Result<(), Unhandled> {
+        match message {
+            SinkMsg::Expect(n, done) => self.lateness.expect(n, done),
+            SinkMsg::Fire(due) => self.lateness.fired(due),
+        }
+        Ok(())
+    }
+}
+
+/// Delayed sends (`ActorRef::tell_after`) from the driver's thread to one actor, served by the
+/// shared timer thread; cancelled through their handles.
+fn delayed_sends(config: &Config) {
+    let sink = Sink::default().start();
+    let window = Duration::from_secs_f64(config.target.max(0.05));
+    let mut random = Xorshift(0x9e37_79b9_7f4a_7c15);
+    bench_timers(config, "delayed_sends", || {
+        let t = Instant::now();
+        // 1. Cost.
+        let hour = Duration::from_secs(3600);
+        let now = Instant::now();
+        let start = Instant::now();
+        let handles: Vec<TimerHandle> = (0..TIMERS_N)
+            .map(|_| {
+                let delay = hour + random.below(Duration::from_secs(1));
+                sink.tell_after(delay, SinkMsg::Fire(now + delay))
+            })
+            .collect();
+        let schedule_ns = start.elapsed().as_nanos() as u64;
+        let start = Instant::now();
+        for handle in handles.iter().skip(1).step_by(2) {
+            assert!(handle.cancel(), "the send was pending");
+        }
+        let cancel_ns = start.elapsed().as_nanos() as u64;
+        for handle in handles.iter().step_by(2) {
+            assert!(handle.cancel(), "the send was pending");
+        }
+        // 2. Lateness: the timer thread may start delivering before all are cancelled, if
+        // the margin was short; count what was cancelled.
+        let margin = margin(schedule_ns, cancel_ns);
+        let handles: Vec<TimerHandle> = (0..TIMERS_N)
+            .map(|_| {
+                let delay = margin + random.below(window);
+                let due = Instant::now() + delay;
+                sink.tell_after(delay, SinkMsg::Fire(due))
+            })
+            .collect();
+        let cancelled = handles.iter().skip(1).step_by(2).filter(|h| h.cancel()).count();
+        let (done, fired) = Promise::new();
+        sink.tell(SinkMsg::Expect(TIMERS_N - cancelled, done))
+            .expect("the sink is alive");
+        let lateness_ns = fired.wait().expect("every send that was not cancelled arrives");
+        TimerSample {
+            schedule_ns,
+            cancel_ns,
+            lateness_ns,
+            elapsed: secs(t),
+        }
+    });
+    stop_all(&[sink]);
 }

@@ -21,14 +21,16 @@
 //!    combinators, [`get_all`](crate::get_all), and `.await`.
 //! 9. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
 //!    `stop_all` and `join_all`.
-//! 10. [`design`]: designing an application: actors that need each other, listeners, periodic
+//! 10. [`timers`]: an actor's own timers (single-shot, fixed delay, fixed rate, keyed, exact
+//!     cancel), delayed sends, the manual clock for tests, accuracy, a ticking playback.
+//! 11. [`design`]: designing an application: actors that need each other, listeners, periodic
 //!     work, supervision, which actor may block on which, timeouts.
-//! 11. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
-//! 12. [`logging`]: the `tracing` events under target `pykka`.
-//! 13. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
-//! 14. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 15. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
-//! 16. [`differences`]: what differs from Python Pykka, and why.
+//! 12. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 13. [`logging`]: the `tracing` events under target `pykka`.
+//! 14. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 15. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 16. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 17. [`differences`]: what differs from Python Pykka, and why.
 
 #[doc = include_str!("../docs/getting_started.md")]
 pub mod getting_started {}
@@ -56,6 +58,9 @@ pub mod futures {}
 
 #[doc = include_str!("../docs/registry.md")]
 pub mod registry {}
+
+#[doc = include_str!("../docs/timers.md")]
+pub mod timers {}
 
 #[doc = include_str!("../docs/design.md")]
 pub mod design {}
