@@ -59,7 +59,9 @@ mod checks;
 mod ops;
 mod backpressure;
 mod combine;
+mod phoenix;
 mod rng;
+mod supervised;
 mod waits;
 
 use std::process::ExitCode;
@@ -183,13 +185,14 @@ fn main() -> ExitCode {
         "ok".to_owned()
     };
     println!(
-        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox",
+        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox; {}",
         args.seed,
         ran.as_secs_f64(),
         world.started(),
         counts.join(", "),
         backpressure::FULL.load(Ordering::Relaxed),
         backpressure::TIMED_ON_FULL.load(Ordering::Relaxed),
+        world.sup.summary(),
     );
     if checks::failed() {
         ExitCode::FAILURE
@@ -204,11 +207,15 @@ fn finish(world: &World, activity: &Activity, baseline_threads: Option<usize>) {
     for (i, scope) in world.scopes.iter().enumerate() {
         let before = world.in_scope(i);
         let desc = format!("final stop_all of scope {i}");
+        let _stopping = world.sup.shared.epochs.stopping(i);
         activity.begin(desc.clone());
         scope.stop_all();
         activity.end();
         ops::check_scope_done(&desc, &before);
     }
+    activity.begin("the final checks of the supervised actors".to_owned());
+    world.sup.finish();
+    activity.end();
     let scopes = || world.scopes.iter().chain(std::iter::once(ActorRegistry::global()));
     let settled = || {
         lock(&world.pool).iter().all(|e| e.probe.is_finished())
