@@ -149,6 +149,9 @@ pub(crate) struct Life {
     pub(crate) label: String,
     pub(crate) keeper: Keeper,
     pub(crate) scope: usize,
+    /// The registry of its own, where it is the only actor, if it has one (then `scope` is
+    /// [`Epochs`]' last index, shared by all such registries).
+    pub(crate) alone: Option<pykka::ActorRegistry>,
     born: (u64, bool),
     shared: Arc<Shared>,
     /// The actor, set by the first `on_start`.
@@ -177,12 +180,26 @@ pub(crate) struct Life {
 }
 
 impl Life {
-    pub(crate) fn new(shared: &Arc<Shared>, keeper: Keeper, scope: usize, what: &str) -> Arc<Self> {
+    pub(crate) fn new(
+        shared: &Arc<Shared>,
+        keeper: Keeper,
+        scope: usize,
+        alone: Option<pykka::ActorRegistry>,
+        what: &str,
+    ) -> Arc<Self> {
         let n = shared.next.fetch_add(1, Ordering::Relaxed);
         let life = Arc::new(Life {
-            label: format!("Phoenix#{n} ({what}, {keeper:?}, scope {scope})"),
+            label: format!(
+                "Phoenix#{n} ({what}, {keeper:?}, {})",
+                if alone.is_some() {
+                    "its own registry".to_owned()
+                } else {
+                    format!("scope {scope}")
+                }
+            ),
             keeper,
             scope,
+            alone,
             born: shared.epochs.birth(scope),
             shared: shared.clone(),
             actor: OnceLock::new(),
@@ -443,6 +460,13 @@ impl Actor for Phoenix {
             if ctx.registry().get_by_urn(me.urn()).is_none() {
                 violation(format!(
                     "{}: not in its registry in on_start of restart {}",
+                    life.label, self.n
+                ));
+            }
+            let size = ctx.registry().len();
+            if life.alone.is_some() && size != 1 {
+                violation(format!(
+                    "{}: its own registry holds {size} actors in on_start of restart {} (expected 1: a restart does not change the registry's size)",
                     life.label, self.n
                 ));
             }

@@ -47,6 +47,10 @@ struct Tree {
 pub(crate) struct Sup {
     pub(crate) shared: Arc<Shared>,
     watch_registry: ActorRegistry,
+    /// The registries of actors started alone in one (stopped at the end).
+    alone: std::sync::Mutex<Vec<ActorRegistry>>,
+    /// The index in [`Epochs`] of the registries of actors started alone.
+    alone_scope: usize,
     trees: std::sync::Mutex<Vec<Tree>>,
     pub(crate) trees_started: AtomicU64,
 }
@@ -57,7 +61,7 @@ impl Sup {
         let watcher = Watcher.start_in(&watch_registry);
         Sup {
             shared: Arc::new(Shared {
-                epochs: Epochs::new(scopes),
+                epochs: Epochs::new(scopes + 1),
                 book: Default::default(),
                 watcher,
                 lives: Default::default(),
@@ -66,6 +70,8 @@ impl Sup {
                 ends: Default::default(),
             }),
             watch_registry,
+            alone: Default::default(),
+            alone_scope: scopes,
             trees: Default::default(),
             trees_started: AtomicU64::new(0),
         }
@@ -105,6 +111,7 @@ impl Sup {
         };
         lock(&self.shared.ended).extend(ended);
         lock(&self.trees).retain(|t| !t.root.is_terminated());
+        lock(&self.alone).retain(|r| !r.is_empty());
     }
 
     /// Every life, ended or not.
@@ -140,6 +147,18 @@ impl Sup {
     /// The final checks, once every registry is stopped: every life ended once, as its watcher
     /// was told; then the watcher stops.
     pub(crate) fn finish(&self) {
+        {
+            let _stopping = self.shared.epochs.stopping(self.alone_scope);
+            for registry in lock(&self.alone).drain(..) {
+                registry.stop_all();
+                if !registry.is_empty() {
+                    violation(format!(
+                        "at the end a registry of its own still holds {:?}",
+                        registry.get_all()
+                    ));
+                }
+            }
+        }
         let lives = self.all();
         let mut ended = Vec::new();
         for life in &lives {
@@ -172,7 +191,10 @@ pub(crate) fn start(world: &World, d: usize, rng: &mut Rng) -> bool {
     if world.sup.running().len() >= MAX_LIVE {
         return false;
     }
-    let scope = if rng.one_in(3) {
+    let alone = rng.one_in(4).then(ActorRegistry::new);
+    let scope = if alone.is_some() {
+        world.sup.alone_scope
+    } else if rng.one_in(3) {
         SHARED_SCOPES + d
     } else {
         rng.index(SHARED_SCOPES)
@@ -205,11 +227,12 @@ pub(crate) fn start(world: &World, d: usize, rng: &mut Rng) -> bool {
         &world.sup.shared,
         keeper,
         scope,
+        alone.clone(),
         if backoff { "restarting, backoff" } else { "restarting" },
     );
     let desc = format!("start_restarting {}", life.label);
     let _ = world.guarded(d, &desc, false, || {
-        let registry = &world.scopes[scope];
+        let registry = alone.as_ref().unwrap_or_else(|| &world.scopes[scope]);
         let result = if rng.one_in(2) {
             Phoenix::try_start_restarting_in(registry, policy, life.factory())
         } else {
@@ -217,7 +240,13 @@ pub(crate) fn start(world: &World, d: usize, rng: &mut Rng) -> bool {
         };
         match result {
             // The first on_start sets it; it has run by the first reply.
-            Ok(actor) => check_same(&desc, &life, &actor),
+            Ok(actor) => {
+                check_same(&desc, &life, &actor);
+                // Registered by now: kept until it is empty (its actor ended) or the end.
+                if let Some(registry) = &alone {
+                    lock(&world.sup.alone).push(registry.clone());
+                }
+            }
             Err(e) => violation(format!("{desc}: failed with {e:?}")),
         }
     });
@@ -241,7 +270,7 @@ fn child(
     scope: usize,
     what: String,
 ) -> ChildSpec {
-    let life = Life::new(shared, Keeper::Child(restart), scope, &what);
+    let life = Life::new(shared, Keeper::Child(restart), scope, None, &what);
     lock(lives).push(life.clone());
     ChildSpec::new(life.factory()).restart(restart)
 }
@@ -464,7 +493,7 @@ pub(crate) fn on_actor(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
 /// After a reply from a restarted incarnation: the actor is still in its registry (restarts
 /// do not unregister it), unless it has ended meanwhile.
 fn check_registered(world: &World, desc: &str, life: &Life, actor: &ActorRef<Phoenix>) {
-    let registry = &world.scopes[life.scope];
+    let registry = life.alone.as_ref().unwrap_or_else(|| &world.scopes[life.scope]);
     if registry.get_by_urn(actor.urn()).is_none() && actor.termination().get_timeout(HANG / 3).is_err() {
         violation(format!(
             "{desc}: after a restart the actor is missing from its registry, yet has not ended"
