@@ -337,10 +337,15 @@ pub(crate) fn tree(world: &World, d: usize, rng: &mut Rng) -> bool {
         Ok(root) => lock(&world.sup.trees).push(Tree {
             label: label.clone(),
             root,
-            lives,
+            lives: lives.clone(),
         }),
-        // A stop_all of the registry may stop a child while the supervisor starts it.
-        Err(Error::StartFailed { .. }) if world.sup.shared.epochs.stopped_since(scope, born) => {}
+        // A child may be stopped (by a stop_all of the registry, or by a driver that found it
+        // once its on_start ran) or fail while the supervisor still starts the others.
+        Err(Error::StartFailed { .. })
+            if world.sup.shared.epochs.stopped_since(scope, born)
+                || lock(&lives)
+                    .iter()
+                    .any(|l| l.stop_requested.load(Ordering::SeqCst) || l.failures.load(Ordering::SeqCst) > 0) => {}
         Err(e) => violation(format!("{desc}: failed with {e:?}")),
     });
     true
