@@ -312,6 +312,7 @@ pub(crate) fn stop_full(world: &World, d: usize, rng: &mut Rng, entry: &Entry) {
 /// that must return, so the actor stops, and `join_timeout(HANG)` succeeds.
 pub(crate) fn ctx_stop_all(world: &World, d: usize, entry: &Entry) {
     let desc = describe(Op::CtxStopAll, Some(entry), "");
+    let _stopping = world.sup.shared.epochs.stopping(entry.scope);
     let _ = world.guarded(d, &desc, false, || {
         with_ref!(&entry.handle, r => {
             if let Some(h) = hold(&desc, d, &entry.probe, r, true) {

@@ -17,7 +17,13 @@
 //! inside a handler to fill their bounded inboxes, and make things panic: handlers (an asker
 //! gets `Error::Panicked`, a tell fails the actor), `on_start`, `on_stop`, `on_failure`, the
 //! actor's `Drop`, a message's `Drop` (sent to any actor at any time, also while its inbox is
-//! drained at stop) and a reply's `Drop` (also left to the runtime to drop).
+//! drained at stop) and a reply's `Drop` (also left to the runtime to drop). Mixed with
+//! those, they start supervised actors (see [`supervised`]): with a restart policy of each
+//! type (small intensities that give up, large ones, with and without a short backoff, with and
+//! without `ask_panics_fail`, some alone in a registry of their own) and as children of
+//! supervisors of each strategy, flat or nested once; and tell, ask, make them panic (in a
+//! tell, an ask, `on_start` of the next restart), check `is_alive()`, and stop them and their
+//! supervisors.
 //!
 //! It checks that:
 //! - every wait ends: a call still blocked after 30 s is reported as a hang (then the process
@@ -43,6 +49,18 @@
 //! - `get_all_settled` returns one allowed outcome per future, and `Future::all` and `flatten`
 //!   agree with the futures they read;
 //! - an actor never fails because a reply's `Drop` panicked on its thread;
+//! - for supervised actors: every ask resolves (the right value, or `ActorDead`, or `Panicked`
+//!   for a panic); each sender's messages are handled in order with none skipped across
+//!   restarts (a failure loses only the message that failed, which was handled), each by the
+//!   live incarnation, and replies to a sender never come from an older incarnation than the
+//!   one before; incarnations start in increasing order, each built only once the previous
+//!   one's `on_stop`/`on_failure` and `Drop` are done; in a restart the actor is alive, in its
+//!   registry (whose size is unchanged) and not terminated; a requested stop never restarts;
+//!   the termination is `Stopped` only after a requested stop (for an actor with a policy),
+//!   `Failed` only for a temporary one that failed, `GaveUp` only past the intensity (with the
+//!   policy's restart count), and a policy actor is rebuilt exactly once per admitted
+//!   failure; a `Context::watch` watcher is told exactly once, the actor's termination; a
+//!   supervisor's `stop()` returns only once its children have ended;
 //! - at the end no registry entry, no actor value, no actor debug record and no actor thread is
 //!   left (threads counted from `/proc/self/status` where it exists).
 //!
@@ -59,7 +77,9 @@ mod checks;
 mod ops;
 mod backpressure;
 mod combine;
+mod phoenix;
 mod rng;
+mod supervised;
 mod waits;
 
 use std::process::ExitCode;
@@ -183,13 +203,14 @@ fn main() -> ExitCode {
         "ok".to_owned()
     };
     println!(
-        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox",
+        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox; {}",
         args.seed,
         ran.as_secs_f64(),
         world.started(),
         counts.join(", "),
         backpressure::FULL.load(Ordering::Relaxed),
         backpressure::TIMED_ON_FULL.load(Ordering::Relaxed),
+        world.sup.summary(),
     );
     if checks::failed() {
         ExitCode::FAILURE
@@ -204,11 +225,15 @@ fn finish(world: &World, activity: &Activity, baseline_threads: Option<usize>) {
     for (i, scope) in world.scopes.iter().enumerate() {
         let before = world.in_scope(i);
         let desc = format!("final stop_all of scope {i}");
+        let _stopping = world.sup.shared.epochs.stopping(i);
         activity.begin(desc.clone());
         scope.stop_all();
         activity.end();
         ops::check_scope_done(&desc, &before);
     }
+    activity.begin("the final checks of the supervised actors".to_owned());
+    world.sup.finish();
+    activity.end();
     let scopes = || world.scopes.iter().chain(std::iter::once(ActorRegistry::global()));
     let settled = || {
         lock(&world.pool).iter().all(|e| e.probe.is_finished())

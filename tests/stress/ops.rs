@@ -24,7 +24,7 @@ use crate::actors::{
 };
 use crate::checks::{self, Activity, HANG, violation};
 use crate::rng::Rng;
-use crate::{backpressure, combine, waits};
+use crate::{backpressure, combine, supervised, waits};
 
 /// How many registries every driver may use (more are private: one per driver).
 pub(crate) const SHARED_SCOPES: usize = 2;
@@ -81,6 +81,16 @@ ops! {
     TimedProxy "timed_proxy" 3,
     Settled "get_all_settled" 3,
     StopFull "stop_full" 1,
+    SupStart "sup_start" 3,
+    SupTree "sup_tree" 1,
+    SupTell "sup_tell" 10,
+    SupAsk "sup_ask" 10,
+    SupPanic "sup_panic" 3,
+    SupAskPanic "sup_ask_panic" 2,
+    SupStartPanic "sup_start_panic" 1,
+    SupAlive "sup_alive" 2,
+    SupStop "sup_stop" 1,
+    SupTreeStop "sup_tree_stop" 1,
 }
 
 impl Op {
@@ -184,6 +194,7 @@ pub(crate) struct World {
     pub(crate) pool: Mutex<Vec<Entry>>,
     pub(crate) counts: Vec<AtomicU64>,
     pub(crate) activities: Vec<Arc<Activity>>,
+    pub(crate) sup: supervised::Sup,
     started: AtomicU64,
 }
 
@@ -194,6 +205,7 @@ impl World {
             pool: Mutex::new(Vec::new()),
             counts: Op::ALL.iter().map(|_| AtomicU64::new(0)).collect(),
             activities,
+            sup: supervised::Sup::new(SHARED_SCOPES + SENDERS),
             started: AtomicU64::new(0),
         }
     }
@@ -214,6 +226,7 @@ impl World {
         for entry in finished {
             checks::check_finished(&entry.probe);
         }
+        self.sup.prune();
     }
 
     /// Picks a target of kind `target`.
@@ -319,6 +332,12 @@ fn run_op(world: &World, d: usize, rng: &mut Rng, op: Op) -> bool {
         Op::StopAllTimeout => return waits::stop_all_timeout(world, d, rng),
         Op::StopAny => return waits::stop_any(world, d, rng),
         Op::Settled => return combine::settled(world, d, rng),
+        Op::SupStart => return supervised::start(world, d, rng),
+        Op::SupTree => return supervised::tree(world, d, rng),
+        Op::SupTreeStop => return supervised::stop_tree(world, d, rng),
+        Op::SupTell | Op::SupAsk | Op::SupPanic | Op::SupAskPanic | Op::SupStartPanic | Op::SupAlive | Op::SupStop => {
+            return supervised::on_actor(world, d, rng, op);
+        }
         Op::ProxyAsk | Op::ProxyDefer | Op::ProxyPanic | Op::DeferPanic => Target::Proxied,
         Op::TryTell if rng.one_in(4) => Target::Any,
         Op::TimedProxy if rng.one_in(4) => Target::Proxied,
@@ -445,6 +464,7 @@ fn stop_all(world: &World, d: usize, rng: &mut Rng) -> bool {
     let before = world.in_scope(scope);
     let desc = format!("stop_all on scope {scope} ({} actors in the pool)", before.len());
     let activity = &world.activities[d];
+    let _stopping = world.sup.shared.epochs.stopping(scope);
     activity.begin(desc.clone());
     let answers = world.scopes[scope].stop_all();
     activity.end();

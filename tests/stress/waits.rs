@@ -111,6 +111,9 @@ pub(crate) fn stop_any(world: &World, d: usize, rng: &mut Rng) -> bool {
         "stop_any variant {variant} (short {short:?}) on {actor:?} ({})",
         entry.as_ref().map_or("not in the pool", |e| e.probe.label.as_str())
     );
+    // A supervised actor may be found here before its first `on_start` made it known.
+    let _stopping = world.sup.shared.epochs.stopping(scope);
+    world.sup.stop_requested(actor.urn());
     let _ = world.guarded(d, &desc, false, || {
         let before = actor.is_terminated();
         let began = Instant::now();
@@ -164,6 +167,7 @@ pub(crate) fn join_all(world: &World, d: usize, rng: &mut Rng) -> bool {
         }
     );
     let registry = &world.scopes[scope];
+    let _stopping = stop_first.then(|| world.sup.shared.epochs.stopping(scope));
     let _ = world.guarded(d, &desc, false, || {
         let began = Instant::now();
         if stop_first {
@@ -211,6 +215,7 @@ pub(crate) fn stop_all_timeout(world: &World, d: usize, rng: &mut Rng) -> bool {
         "stop_all_timeout({timeout:?}) on scope {scope} ({} actors in the pool)",
         before.len()
     );
+    let _stopping = world.sup.shared.epochs.stopping(scope);
     let _ = world.guarded(d, &desc, false, || {
         let began = Instant::now();
         match world.scopes[scope].stop_all_timeout(timeout) {
