@@ -270,8 +270,9 @@ impl SupervisorSpec {
     ///
     /// [`Error::StartFailed`](crate::Error::StartFailed) if the supervisor or one of its
     /// children could not start (a thread refused, or a child's factory or `on_start`
-    /// panicked). The children started before it are then stopped again, last-started first,
-    /// and the supervisor has ended.
+    /// panicked, or someone else stopped a child, e.g. with the registry's `stop_all`, before
+    /// the supervisor had started them all). The children started before it are then stopped
+    /// again, last-started first, and the supervisor has ended.
     pub fn start(self) -> Result<ActorRef<super::Supervisor>> {
         self.start_in(ActorRegistry::global())
     }
