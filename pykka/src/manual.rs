@@ -17,20 +17,23 @@
 //! 6. [`proxies`]: `#[actor]`, typed proxies, `defer`, fields, the self-proxy, the generated
 //!    message enums.
 //! 7. [`traversable`]: reaching into an actor's fields with nested proxies.
-//! 8. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
+//! 8. [`interfaces`]: interfaces and listeners: actors of different types behind one typed
+//!    trait, lookup and broadcast by interface, controllers that reach their actor (the
+//!    Mopidy shape).
+//! 9. [`futures`]: [`Future`](crate::Future) and [`Promise`](crate::Promise), the
 //!    combinators, [`get_all`](crate::get_all), and `.await`.
-//! 9. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
-//!    `stop_all` and `join_all`.
-//! 10. [`timers`]: an actor's own timers (single-shot, fixed delay, fixed rate, keyed, exact
+//! 10. [`registry`]: [`ActorRegistry`](crate::ActorRegistry), lookups, broadcasts,
+//!     `stop_all` and `join_all`.
+//! 11. [`timers`]: an actor's own timers (single-shot, fixed delay, fixed rate, keyed, exact
 //!     cancel), delayed sends, the manual clock for tests, accuracy, a ticking playback.
-//! 11. [`design`]: designing an application: actors that need each other, listeners, periodic
+//! 12. [`design`]: designing an application: actors that need each other, listeners, periodic
 //!     work, supervision, which actor may block on which, timeouts.
-//! 12. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
-//! 13. [`logging`]: the `tracing` events under target `pykka`.
-//! 14. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
-//! 15. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 16. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
-//! 17. [`differences`]: what differs from Python Pykka, and why.
+//! 13. [`errors`]: every [`Error`](crate::Error) variant, when it happens, and its text.
+//! 14. [`logging`]: the `tracing` events under target `pykka`.
+//! 15. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
+//! 16. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
+//! 17. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 18. [`differences`]: what differs from Python Pykka, and why.
 
 #[doc = include_str!("../docs/getting_started.md")]
 pub mod getting_started {}
@@ -52,6 +55,9 @@ pub mod proxies {}
 
 #[doc = include_str!("../docs/traversable.md")]
 pub mod traversable {}
+
+#[doc = include_str!("../docs/interfaces.md")]
+pub mod interfaces {}
 
 #[doc = include_str!("../docs/futures.md")]
 pub mod futures {}
