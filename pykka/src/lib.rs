@@ -362,7 +362,8 @@ pub use pykka_macros::traversable;
 /// through one typed proxy, `{Trait}Proxy`.
 ///
 /// This page is the reference of the attribute; the
-/// [`proxies`](crate::manual::proxies) chapter of the manual has a short tutorial.
+/// [`interfaces`](crate::manual::interfaces) chapter of the manual is the tutorial, and
+/// `examples/music_server.rs` the flagship example.
 ///
 /// ```
 /// use pykka::{Actor, actor, interface};
