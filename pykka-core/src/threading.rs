@@ -533,23 +533,38 @@ fn receive_loop<A: Actor>(lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver
         if !matches!(flow, Flow::Timers) {
             return flow;
         }
-        match lifecycle.run_one(|lifecycle| lifecycle.fire_timer().unwrap_or(Flow::Timers)) {
-            Flow::Continue => continue,
-            Flow::Timers => {}
-            other => return other,
+        if let Some(end) = serve_timers(lifecycle, receiver, &actor_ref, &state) {
+            return end;
         }
-        // Nothing due: wait for a message until the next timer is due.
-        let deadline = timers.deadline(actor_ref.cell.registry.clock());
-        state.idle();
-        let received = receiver.recv_until(deadline);
-        state.woke();
-        match received {
-            Received::Message(envelope) => match lifecycle.run_one(|lifecycle| lifecycle.handle(envelope)) {
-                Flow::Continue => {}
-                other => return other,
-            },
-            Received::Timeout => {}
-            Received::Closed => return Flow::Stop(None),
-        }
+    }
+}
+
+/// The timer half of [`receive_loop`], out of line so that an actor without timers does not
+/// carry its stack frame: fires the earliest due timer, or, with none due, waits for a message
+/// until the next one is due. Returns the flow that ends the incarnation, if one does.
+#[cold]
+#[inline(never)]
+fn serve_timers<A: Actor>(
+    lifecycle: &mut Lifecycle<A>,
+    receiver: &InboxReceiver<Envelope<A>>,
+    actor_ref: &ActorRef<A>,
+    state: &ActorState,
+) -> Option<Flow> {
+    match lifecycle.run_one(|lifecycle| lifecycle.fire_timer().unwrap_or(Flow::Timers)) {
+        Flow::Continue => return None,
+        Flow::Timers => {}
+        other => return Some(other),
+    }
+    let deadline = actor_ref.cell.timers.deadline(actor_ref.cell.registry.clock());
+    state.idle();
+    let received = receiver.recv_until(deadline);
+    state.woke();
+    match received {
+        Received::Message(envelope) => match lifecycle.run_one(|lifecycle| lifecycle.handle(envelope)) {
+            Flow::Continue => None,
+            other => Some(other),
+        },
+        Received::Timeout => None,
+        Received::Closed => Some(Flow::Stop(None)),
     }
 }
