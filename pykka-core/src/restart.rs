@@ -16,7 +16,6 @@
 //! bug in `on_start`, a resource that is gone) ends the actor within milliseconds instead of
 //! spinning, so its failure is seen.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +25,10 @@ use crate::error::Result;
 use crate::future::{Future, Promise};
 use crate::registry::{ActorRegistry, AnyActorRef};
 use crate::termination::Termination;
+
+mod intensity;
+
+pub(crate) use self::intensity::Intensity;
 
 /// When an actor is restarted, as Erlang's restart types.
 ///
@@ -160,7 +163,7 @@ impl RestartPolicy {
     /// The policy's running state: its intensity window and backoff.
     pub(crate) fn restarter(&self) -> Restarter {
         Restarter {
-            window: Window::new(self.max_restarts, self.within),
+            window: Intensity::new(self.max_restarts, self.within),
             backoff: self.backoff.clone().map(BackoffState::new),
             policy: self.clone(),
         }
@@ -245,7 +248,7 @@ pub(crate) enum Verdict {
 #[derive(Debug)]
 pub(crate) struct Restarter {
     policy: RestartPolicy,
-    window: Window,
+    window: Intensity,
     backoff: Option<BackoffState>,
 }
 
@@ -268,41 +271,6 @@ impl Restarter {
     /// The window of the intensity, for the log of giving up.
     pub(crate) fn within(&self) -> Duration {
         self.policy.within
-    }
-}
-
-/// The restarts of the last `within`: at most `max` of them are admitted.
-#[derive(Debug)]
-struct Window {
-    max: u32,
-    within: Duration,
-    recent: VecDeque<Instant>,
-}
-
-impl Window {
-    fn new(max: u32, within: Duration) -> Self {
-        Window {
-            max,
-            within,
-            recent: VecDeque::new(),
-        }
-    }
-
-    /// Records a restart at `now` if fewer than `max` happened in the `within` before it;
-    /// returns whether it did.
-    fn admit(&mut self, now: Instant) -> bool {
-        while let Some(&oldest) = self.recent.front() {
-            if now.saturating_duration_since(oldest) >= self.within {
-                self.recent.pop_front();
-            } else {
-                break;
-            }
-        }
-        if self.recent.len() >= self.max as usize {
-            return false;
-        }
-        self.recent.push_back(now);
-        true
     }
 }
 

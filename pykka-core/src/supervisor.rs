@@ -16,7 +16,6 @@
 //! The modules: `spec` (what a supervisor is started from), `link` (the side of the supervisor
 //! its children's runtime calls), `intensity` (the count of recent restarts).
 
-mod intensity;
 mod link;
 mod spec;
 
@@ -31,9 +30,9 @@ use crate::future::{Future, Promise};
 use crate::registry::{ActorRegistry, AnyActorRef};
 use crate::restart::{Decision, Restart};
 
-use self::intensity::Intensity;
 use self::link::{Link, Pending};
 pub use self::spec::{ChildSpec, Strategy, SupervisorSpec};
+use crate::restart::Intensity;
 
 /// How often a supervisor waiting for a child looks whether that child failed meanwhile (and
 /// so waits for a decision instead of going on).

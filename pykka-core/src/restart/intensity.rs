@@ -1,20 +1,21 @@
-//! A supervisor's restart intensity: at most N restarts within a period T, as Erlang's.
+//! Restart intensity: at most N restarts within a period T, as Erlang's; used by an actor's
+//! own [`RestartPolicy`](super::RestartPolicy) and by a supervisor.
 //!
 //! Pure arithmetic over instants the caller passes in, so it is unit-tested without sleeping.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// The restarts a supervisor made within the last `within`; at most `max` are allowed.
+/// The restarts made within the last `within`; at most `max` are allowed.
 #[derive(Debug)]
-pub(super) struct Intensity {
+pub(crate) struct Intensity {
     max: u32,
     within: Duration,
     recent: VecDeque<Instant>,
 }
 
 impl Intensity {
-    pub(super) fn new(max: u32, within: Duration) -> Self {
+    pub(crate) fn new(max: u32, within: Duration) -> Self {
         Intensity {
             max,
             within,
@@ -23,8 +24,9 @@ impl Intensity {
     }
 
     /// Records a restart at `now` if fewer than `max` happened in the `within` before it, and
-    /// returns whether it did. `false` means the intensity is exceeded: the supervisor gives up.
-    pub(super) fn admit(&mut self, now: Instant) -> bool {
+    /// returns whether it did. `false` means the intensity is exceeded: the policy or the
+    /// supervisor gives up.
+    pub(crate) fn admit(&mut self, now: Instant) -> bool {
         while let Some(&oldest) = self.recent.front() {
             if now.saturating_duration_since(oldest) >= self.within {
                 self.recent.pop_front();
@@ -39,11 +41,11 @@ impl Intensity {
         true
     }
 
-    pub(super) fn max(&self) -> u32 {
+    pub(crate) fn max(&self) -> u32 {
         self.max
     }
 
-    pub(super) fn within(&self) -> Duration {
+    pub(crate) fn within(&self) -> Duration {
         self.within
     }
 }
