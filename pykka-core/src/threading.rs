@@ -148,7 +148,11 @@ where
     if let Some(size) = A::STACK_SIZE {
         builder = builder.stack_size(size);
     }
-    match builder.spawn(move || run(thread_ref, factory, receiver, terminated_promise, supervision)) {
+    // One box of everything the thread needs, so that std's thread start-up and the closure
+    // carry a pointer instead of moving these by value through their frames: an idle actor's
+    // thread then blocks within two stack pages (each page it touches is resident memory).
+    let start = Box::new((thread_ref, factory, receiver, terminated_promise, supervision));
+    match builder.spawn(move || run_boxed(start)) {
         Ok(handle) => {
             *actor_ref
                 .cell
@@ -173,6 +177,26 @@ where
             Err(error)
         }
     }
+}
+
+/// What a new actor thread starts from; see [`spawn_supervised`].
+type Start<A, F> = (
+    ActorRef<A>,
+    F,
+    InboxReceiver<Envelope<A>>,
+    Promise<Termination>,
+    Option<Supervision>,
+);
+
+/// Unpacks a thread's [`Start`] and runs it.
+#[inline(never)]
+#[allow(
+    clippy::boxed_local,
+    reason = "the box is the point: std's thread start-up moves a pointer, not the whole start"
+)]
+fn run_boxed<A: Actor, F: FnMut() -> A>(start: Box<Start<A, F>>) {
+    let (actor_ref, factory, receiver, terminated, supervision) = *start;
+    run(actor_ref, factory, receiver, terminated, supervision);
 }
 
 /// The body of an actor thread: its life (one incarnation, or several with restarts), then
