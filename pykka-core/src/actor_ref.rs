@@ -226,19 +226,26 @@ impl<A: Actor> ActorRef<A> {
     /// inbox.stop();
     /// ```
     pub fn tell_after(&self, delay: Duration, message: A::Message) -> TimerHandle {
+        self.schedule_weak(delay, move |target| {
+            if let Err(TryTellError::Full { actor, .. }) = target.try_tell(message) {
+                tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed message to {actor}: its inbox is full");
+            }
+        })
+    }
+
+    /// Schedules `deliver` on the shared timer thread after `delay`, holding this actor only
+    /// weakly: if it has stopped (or its state is gone) by then, `deliver` is dropped unrun.
+    fn schedule_weak(&self, delay: Duration, deliver: impl FnOnce(ActorRef<A>) + Send + 'static) -> TimerHandle {
         if !self.is_alive() {
             return TimerHandle::dropped();
         }
         let target = Arc::downgrade(&self.cell);
-        let clock = self.cell.registry.clock();
         delayed::schedule(
-            clock,
+            self.cell.registry.clock(),
             delay,
             Box::new(move || {
-                if let Some(cell) = target.upgrade()
-                    && let Err(TryTellError::Full { actor, .. }) = (ActorRef { cell }).try_tell(message)
-                {
-                    tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed message to {actor}: its inbox is full");
+                if let Some(cell) = target.upgrade() {
+                    deliver(ActorRef { cell });
                 }
             }),
         )
@@ -247,24 +254,15 @@ impl<A: Actor> ActorRef<A> {
     /// Queues work to run on the actor after `delay`, as [`tell_after`](Self::tell_after)
     /// does a message: for the proxies' `after(delay)` form.
     pub(crate) fn call_after<J: Job<A>>(&self, delay: Duration, job: J) -> TimerHandle {
-        if !self.is_alive() {
-            return TimerHandle::dropped();
-        }
-        let target = Arc::downgrade(&self.cell);
-        let clock = self.cell.registry.clock();
-        delayed::schedule(
-            clock,
-            delay,
-            Box::new(move || {
-                if let Some(cell) = target.upgrade()
-                    && cell.alive.load(Ordering::Acquire)
-                    && let Err(TrySendError::Full(_)) = cell.sender.try_send(Envelope::Call(Call::new(job)))
-                {
-                    let actor = &cell.id;
-                    tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed call to {actor}: its inbox is full");
-                }
-            }),
-        )
+        self.schedule_weak(delay, move |target| {
+            let cell = &target.cell;
+            if cell.alive.load(Ordering::Acquire)
+                && let Err(TrySendError::Full(_)) = cell.sender.try_send(Envelope::Call(Call::new(job)))
+            {
+                let actor = &cell.id;
+                tracing::warn!(target: "pykka", actor = %actor, "Dropped a delayed call to {actor}: its inbox is full");
+            }
+        })
     }
 
     /// Sends a message without a reply and without waiting: if the actor's bounded inbox is

@@ -288,6 +288,18 @@ impl<'a> Method<'a> {
     pub(crate) fn call_args(&self) -> impl Iterator<Item = &Arg<'a>> {
         self.args.iter().filter(|a| !a.is_context && !a.is_actor)
     }
+
+    /// The parameter list of the generated proxy method: `name: Type` for each
+    /// [`call_args`](Self::call_args) argument.
+    pub(crate) fn call_params(&self) -> Vec<proc_macro2::TokenStream> {
+        self.call_args()
+            .map(|a| {
+                let id = a.ident.as_ref().expect("checked");
+                let ty = &a.ty;
+                quote::quote!(#id: #ty)
+            })
+            .collect()
+    }
 }
 
 /// `ident`, or the name `#[proxy(rename = "...")]` gave, at the name's span. An invalid name

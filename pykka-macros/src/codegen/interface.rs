@@ -50,14 +50,7 @@ pub(crate) fn interface(t: &Trait<'_>, methods: &[Method<'_>]) -> TokenStream {
         let method_docs = docs(&m.docs);
         let args: Vec<_> = m.call_args().collect();
         let arg_names: Vec<_> = args.iter().map(|a| a.ident.clone().expect("checked")).collect();
-        let params: Vec<_> = args
-            .iter()
-            .zip(&arg_names)
-            .map(|(a, id)| {
-                let ty = &a.ty;
-                quote!(#id: #ty)
-            })
-            .collect();
+        let params = m.call_params();
         let mut moved: Vec<TokenStream> = args.iter().map(|a| a.ty.to_token_stream()).collect();
         moved.push(quote!(::pykka::Reply<#output>));
         let ask_sends = sends(name.span(), &moved);

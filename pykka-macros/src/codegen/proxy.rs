@@ -293,14 +293,7 @@ pub(crate) fn method_proxies(shape: &Shape, ident: &syn::Ident, methods: &[&Meth
         let forwarded = &m.forwarded;
         let deprecated = &m.deprecated;
         let cfgs = crate::attr::cfgs(&m.forwarded);
-        let params: Vec<TokenStream> = m
-            .call_args()
-            .map(|a| {
-                let id = a.ident.as_ref().expect("checked");
-                let ty = &a.ty;
-                quote!(#id: #ty)
-            })
-            .collect();
+        let params = m.call_params();
         let ids: Vec<_> = m.call_args().map(|a| a.ident.as_ref().expect("checked")).collect();
         let label = names::unraw(name);
         let send_ask = dispatch_on(shape, &quote!(#call::#variant { #(#ids,)* reply: #reply }));

@@ -121,14 +121,7 @@ pub(crate) fn actor_view_methods(
         let forwarded = &m.forwarded;
         let deprecated = &m.deprecated;
         let cfgs = crate::attr::cfgs(&m.forwarded);
-        let params: Vec<TokenStream> = m
-            .call_args()
-            .map(|a| {
-                let id = a.ident.as_ref().expect("checked");
-                let ty = &a.ty;
-                quote!(#id: #ty)
-            })
-            .collect();
+        let params = m.call_params();
         let call_args = m.args.iter().map(|a| {
             if a.is_actor {
                 if mutable { quote!(#target) } else { quote!(&*#target) }
