@@ -646,7 +646,7 @@ impl<A: Actor> Context<A> {
     ///
     /// Useful in helper functions that are not given the context.
     pub fn current() -> Option<Context<A>> {
-        threading::current_context::<A>()
+        crate::current::context::<A>()
     }
 }
 

@@ -3,8 +3,7 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::ThreadId;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::actor::{Actor, Context};
@@ -32,7 +31,6 @@ pub(crate) struct Cell<A: Actor> {
     /// Set by [`Context::stop`]; read after `on_start`.
     pub(crate) self_stop: AtomicBool,
     pub(crate) registry: ActorRegistry,
-    pub(crate) thread: OnceLock<ThreadId>,
     /// The actor's thread, until someone joins it.
     pub(crate) join: Mutex<Option<ActorThread>>,
     /// The stop requests: at most one stop envelope is ever queued; see [`Stops`].
@@ -110,6 +108,36 @@ pub struct ActorRef<A: Actor> {
 }
 
 impl<A: Actor> ActorRef<A> {
+    /// Creates the shared state of a new actor with inbox `sender` and registers it in
+    /// `registry`; returns its ref and the promise its runtime resolves once it has ended.
+    /// Whichever runtime drives it, an actor starts here.
+    pub(crate) fn create(
+        registry: &ActorRegistry,
+        id: ActorId,
+        sender: InboxSender<Envelope<A>>,
+    ) -> (Self, Promise<Termination>) {
+        // Named after the actor, so that waiting on its end (`stop`, `join`) takes part in
+        // deadlock detection like any other wait on it.
+        let (terminated_promise, terminated) = Promise::with_fulfiller(Some(id.clone()));
+        let state = ActorState::new(id.clone());
+        let actor_ref = ActorRef {
+            cell: Arc::new(Cell {
+                id,
+                sender,
+                alive: AtomicBool::new(true),
+                self_stop: AtomicBool::new(false),
+                registry: registry.clone(),
+                join: Mutex::new(None),
+                stops: Mutex::new(Stops::default()),
+                terminated,
+                state,
+                timers: TimerCell::default(),
+            }),
+        };
+        registry.register(&actor_ref);
+        (actor_ref, terminated_promise)
+    }
+
     /// Returns the actor's identity (type name and URN).
     pub fn id(&self) -> &ActorId {
         &self.cell.id
@@ -800,8 +828,10 @@ impl<A: Actor> ActorRef<A> {
         }
     }
 
+    /// Whether the calling thread is running this actor now (its own thread, or a pool worker
+    /// in one of its turns).
     pub(crate) fn on_own_thread(&self) -> bool {
-        self.cell.thread.get() == Some(&std::thread::current().id())
+        crate::current::is(&self.cell)
     }
 }
 

@@ -284,6 +284,12 @@ impl<T> InboxReceiver<T> {
         Some(f(msg?))
     }
 
+    /// Closes the inbox: drops every queued message (each through its guard) and refuses
+    /// later sends.
+    pub(crate) fn close(self) {
+        drop(self);
+    }
+
     /// Waits for the next message until `deadline` (`None`: as long as it takes), for the
     /// runtime's waits between incarnations, where the actor is not running. Off the receive
     /// loop's path.

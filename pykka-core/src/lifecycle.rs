@@ -33,6 +33,9 @@ pub(crate) enum Flow {
     /// The inbox is empty and the actor has timers: serve them (see
     /// [`fire_timer`](Lifecycle::fire_timer)), then go on with the inbox.
     Timers,
+    /// The driver's receive gives the worker back (the inbox is empty, or its budget is
+    /// spent): the incarnation goes on at the next turn. Only a pooled driver yields.
+    Yield,
 }
 
 /// A started actor and its context.

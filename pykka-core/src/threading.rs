@@ -1,49 +1,31 @@
-//! The thread-per-actor runtime: a named OS thread per actor driving its [`Lifecycle`].
+//! The thread-per-actor runtime: a named OS thread per actor driving its [`Life`].
 //!
-//! An actor's thread runs its *life* ([`Life::live`]): one incarnation, or, for an actor
-//! restarted in place, one after another (each failure decided by its policy or parent, see
-//! [`crate::restart`]), all draining the same inbox; then its *end* ([`Life::end`]): the inbox
-//! closes, stops are answered, the termination resolves and the registry lets go. Between
-//! incarnations the thread waits (a backoff, a parent's decision, a go-ahead) on its own inbox,
-//! holding back what arrives for the next incarnation, so a stop request ends any wait.
+//! An actor's thread runs its life ([`Life::resume`], whose incarnations this driver receives
+//! for by blocking on the inbox, so one call lasts the whole life), then its end
+//! ([`Life::end`]). The thread is the actor's for its whole life: [`current`] names it as the
+//! running actor from start to end.
 
-use std::any::Any;
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 use crate::actor::{Actor, Context};
 use crate::actor_id::ActorId;
-use crate::actor_ref::{ActorRef, Cell, StopKind, Stops};
+use crate::actor_ref::ActorRef;
+use crate::current;
 use crate::debug::ActorState;
-use crate::envelope::{Envelope, StopReply};
+use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::future::{Future, Promise};
+use crate::future::Promise;
 use crate::inbox::{InboxReceiver, Received, inbox};
-use crate::lifecycle::{self, Flow, Lifecycle};
+use crate::life::Life;
+use crate::lifecycle::{Flow, Lifecycle};
 use crate::limits::{self, Slot};
 use crate::panic;
-use crate::registry::{ActorRegistry, AnyActorRef};
-use crate::restart::{Decision, Exit, InPlace, Restart, Supervision, Verdict, random_fraction};
+use crate::registry::ActorRegistry;
+use crate::restart::Supervision;
 use crate::termination::Termination;
-use crate::timers::actor::TimerCell;
-
-thread_local! {
-    static CONTEXT: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
-}
-
-/// Returns the context of the actor running on this thread, if it is an `A`.
-pub(crate) fn current_context<A: Actor>() -> Option<Context<A>> {
-    CONTEXT.with(|c| {
-        c.borrow()
-            .as_ref()
-            .and_then(|b| b.downcast_ref::<Context<A>>())
-            .cloned()
-    })
-}
 
 /// Returns `Name-N`, numbering the threads of each actor type from 1.
 fn thread_name(name: &'static str) -> String {
@@ -123,26 +105,7 @@ where
         reason: Arc::from(refused.reason()),
     })?;
     let (sender, receiver) = inbox(A::INBOX_CAPACITY);
-    // Named after the actor, so that waiting on its end (`stop`, `join`) takes part in deadlock
-    // detection like any other wait on it.
-    let (terminated_promise, terminated) = Promise::with_fulfiller(Some(id.clone()));
-    let state = ActorState::new(id.clone());
-    let actor_ref = ActorRef {
-        cell: Arc::new(Cell {
-            id,
-            sender,
-            alive: AtomicBool::new(true),
-            self_stop: AtomicBool::new(false),
-            registry: registry.clone(),
-            thread: OnceLock::new(),
-            join: Mutex::new(None),
-            stops: Mutex::new(Stops::default()),
-            terminated,
-            state,
-            timers: TimerCell::default(),
-        }),
-    };
-    registry.register(&actor_ref);
+    let (actor_ref, terminated_promise) = ActorRef::create(registry, id, sender);
     let thread_ref = actor_ref.clone();
     let mut builder = std::thread::Builder::new().name(thread_name(A::name()));
     if let Some(size) = A::STACK_SIZE {
@@ -208,332 +171,19 @@ fn run<A: Actor>(
     terminated: Promise<Termination>,
     supervision: Option<Supervision>,
 ) {
-    let _ = actor_ref.cell.thread.set(std::thread::current().id());
     actor_ref.cell.state.attach();
-    let ctx = Context::new(actor_ref);
-    CONTEXT.with(|c| *c.borrow_mut() = Some(Box::new(ctx.clone())));
-    panic::set_ask_panics_fail(supervision.as_ref().is_some_and(Supervision::ask_panics_fail));
-
-    let mut life = Life {
-        ctx,
-        receiver,
-        pending: VecDeque::new(),
-        supervision,
-        restarts: 0,
+    current::enter(&actor_ref);
+    let mut life = Life::new(Context::new(actor_ref), receiver, supervision);
+    panic::set_ask_panics_fail(life.ask_panics_fail());
+    // This driver's receive never yields: one call lives the whole life.
+    let mut receive =
+        |lifecycle: &mut Lifecycle<A>, receiver: &InboxReceiver<Envelope<A>>| receive_loop(lifecycle, receiver);
+    let ended = loop {
+        if let Some(ended) = life.resume(&mut factory, &mut receive) {
+            break ended;
+        }
     };
-    let (termination, stop_reply) = life.live(&mut factory);
-    life.end(termination, stop_reply, terminated);
-}
-
-/// An actor's life on its thread: what outlives each incarnation.
-struct Life<A: Actor> {
-    ctx: Context<A>,
-    receiver: InboxReceiver<Envelope<A>>,
-    /// Envelopes received while the actor was between incarnations, for the next one, first.
-    pending: VecDeque<Envelope<A>>,
-    supervision: Option<Supervision>,
-    /// How many times the actor was restarted.
-    restarts: u32,
-}
-
-/// What comes after an incarnation ended.
-enum Next {
-    /// Build the next incarnation.
-    Restart,
-    /// The actor ends for good; the reply answers the stop request that ended it, if any.
-    End(Termination, Option<StopReply>),
-}
-
-/// How a wait between incarnations ended.
-enum Waited {
-    /// The deadline passed, or the awaited future is set.
-    Done,
-    /// A stop was requested meanwhile.
-    Stop(Option<StopReply>),
-}
-
-impl<A: Actor> Life<A> {
-    /// Runs incarnations until the actor ends for good; returns why, with the reply of the
-    /// stop request that ended it, if any.
-    fn live(&mut self, factory: &mut impl FnMut() -> A) -> (Termination, Option<StopReply>) {
-        let mut first = true;
-        let mut started: Option<Promise<()>> = None;
-        loop {
-            // A failed first start is not restarted (as an Erlang child whose start fails).
-            let ending = first || self.supervision.is_none();
-            let (lifecycle, stop_now) = match Lifecycle::start(self.ctx.clone(), &mut *factory, ending) {
-                Ok(started) => started,
-                Err(message) if ending => return (Termination::Failed { message }, None),
-                Err(message) => match self.after(Exit::Failure, message) {
-                    Next::Restart => continue,
-                    Next::End(termination, reply) => return (termination, reply),
-                },
-            };
-            first = false;
-            if let Some(started) = started.take() {
-                started.set(());
-            }
-            match self.incarnation(lifecycle, stop_now) {
-                Ok(request) => started = request,
-                Err((termination, reply)) => return (termination, reply),
-            }
-        }
-    }
-
-    /// Runs one incarnation until it ends. `Ok` to build the next one (with the promise of an
-    /// in-place restart's `started`, if it was one), `Err` when the actor ends for good.
-    #[allow(clippy::type_complexity, reason = "a private step of `live`")]
-    fn incarnation(
-        &mut self,
-        mut lifecycle: Lifecycle<A>,
-        stop_now: bool,
-    ) -> std::result::Result<Option<Promise<()>>, (Termination, Option<StopReply>)> {
-        let mut flow = if stop_now {
-            Flow::Stop(None)
-        } else {
-            self.receive(&mut lifecycle)
-        };
-        loop {
-            let Some(supervision) = &self.supervision else {
-                // Not restarted: every end is the actor's end.
-                return Err(match flow {
-                    Flow::Failed(message) => {
-                        lifecycle.fail(&message, true);
-                        (Termination::Failed { message }, None)
-                    }
-                    Flow::Stop(reply) => {
-                        lifecycle.stop(true);
-                        (Termination::Stopped, reply)
-                    }
-                    // An in-place restart needs a factory that builds again: not supported.
-                    Flow::Restart(_) => {
-                        flow = self.receive(&mut lifecycle);
-                        continue;
-                    }
-                    Flow::Continue | Flow::Drained | Flow::Timers => {
-                        lifecycle.stop(true);
-                        (Termination::Stopped, None)
-                    }
-                });
-            };
-            let restart = supervision.restart();
-            let next = match flow {
-                Flow::Stop(None) => match self.ctx.actor_ref().classify_stop() {
-                    StopKind::Stale => {
-                        flow = self.receive(&mut lifecycle);
-                        continue;
-                    }
-                    StopKind::Own if restart.restarts_after(Exit::Normal) => {
-                        lifecycle.stop(false);
-                        self.after(Exit::Normal, Arc::from("it stopped itself"))
-                    }
-                    StopKind::Own | StopKind::Requested => {
-                        lifecycle.stop(true);
-                        Next::End(Termination::Stopped, None)
-                    }
-                },
-                Flow::Stop(reply) => {
-                    lifecycle.stop(true);
-                    Next::End(Termination::Stopped, reply)
-                }
-                Flow::Failed(message) => {
-                    lifecycle.fail(&message, false);
-                    self.after(Exit::Failure, message)
-                }
-                Flow::Restart(request) => {
-                    let InPlace { go, torn_down, started } = *request;
-                    lifecycle.stop(false);
-                    torn_down.set(());
-                    self.ctx.actor_ref().cell.state.restarting();
-                    return match self.wait(None, Some(&go)) {
-                        Waited::Stop(reply) => Err((Termination::Stopped, reply)),
-                        Waited::Done if go.get_timeout(Duration::ZERO).is_err() => Err((Termination::Stopped, None)),
-                        Waited::Done => {
-                            self.restarted();
-                            Ok(Some(started))
-                        }
-                    };
-                }
-                Flow::Continue | Flow::Drained | Flow::Timers => {
-                    lifecycle.stop(true);
-                    Next::End(Termination::Stopped, None)
-                }
-            };
-            return match next {
-                Next::Restart => Ok(None),
-                Next::End(termination, reply) => Err((termination, reply)),
-            };
-        }
-    }
-
-    /// Handles the envelopes held back between incarnations, then the inbox, until the
-    /// incarnation's life ends.
-    fn receive(&mut self, lifecycle: &mut Lifecycle<A>) -> Flow {
-        if !self.pending.is_empty() {
-            let pending = &mut self.pending;
-            let flow = lifecycle.run(|lifecycle| {
-                Some(match pending.pop_front() {
-                    Some(envelope) => lifecycle.handle(envelope),
-                    None => Flow::Drained,
-                })
-            });
-            if !matches!(flow, Flow::Drained) {
-                return flow;
-            }
-        }
-        receive_loop(lifecycle, &self.receiver)
-    }
-
-    /// Decides what follows an incarnation's `exit` (whose state is already dropped): asks the
-    /// policy or the parent, waits out a backoff or the parent's decision (a stop request
-    /// ends the wait and the actor), and counts the restart.
-    fn after(&mut self, exit: Exit, message: Arc<str>) -> Next {
-        let id = self.ctx.id().clone();
-        self.ctx.actor_ref().cell.state.restarting();
-        let ended = match exit {
-            Exit::Normal => Termination::Stopped,
-            Exit::Failure => Termination::Failed {
-                message: message.clone(),
-            },
-        };
-        let Some(supervision) = self.supervision.as_mut() else {
-            return Next::End(ended, None);
-        };
-        match supervision {
-            Supervision::Policy(restarter) => match restarter.decide(exit, Instant::now(), random_fraction()) {
-                Verdict::End => Next::End(ended, None),
-                Verdict::GiveUp => {
-                    let within = restarter.within();
-                    let restarts = self.restarts;
-                    tracing::error!(
-                        target: "pykka",
-                        actor = %id,
-                        restarts,
-                        error = %message,
-                        "Giving up on {id}: it failed again after {restarts} restart(s) within {within:?}: {message}"
-                    );
-                    Next::End(Termination::GaveUp { restarts, message }, None)
-                }
-                Verdict::Restart { delay } => {
-                    if !delay.is_zero()
-                        && let Waited::Stop(reply) = self.wait::<()>(Some(Instant::now() + delay), None)
-                    {
-                        return Next::End(Termination::Stopped, reply);
-                    }
-                    self.restarted();
-                    Next::Restart
-                }
-            },
-            Supervision::Parent { parent, restart, .. } => {
-                let restart = *restart;
-                if exit == Exit::Normal && !restart.restarts_after(exit) {
-                    return Next::End(Termination::Stopped, None);
-                }
-                let child = AnyActorRef::from(self.ctx.actor_ref().clone());
-                let decision = parent.child_failed(child, message.clone());
-                match self.wait(None, Some(&decision)) {
-                    Waited::Stop(reply) => Next::End(Termination::Stopped, reply),
-                    Waited::Done => match decision.get_timeout(Duration::ZERO) {
-                        Ok(Decision::Restart) => {
-                            self.restarted();
-                            Next::Restart
-                        }
-                        _ if exit == Exit::Normal => Next::End(Termination::Stopped, None),
-                        _ if restart == Restart::Temporary => Next::End(ended, None),
-                        _ => Next::End(
-                            Termination::GaveUp {
-                                restarts: self.restarts,
-                                message,
-                            },
-                            None,
-                        ),
-                    },
-                }
-            }
-        }
-    }
-
-    /// Counts a restart, logs it at INFO and shows it in the debug record.
-    fn restarted(&mut self) {
-        self.restarts = self.restarts.saturating_add(1);
-        // A stop the old incarnation asked for itself is not the new one's: if its envelope
-        // is still queued, the new incarnation finds it stale (see `ActorRef::classify_stop`).
-        self.ctx.actor_ref().cell.self_stop.store(false, Ordering::Release);
-        let (id, n) = (self.ctx.id(), self.restarts);
-        self.ctx.actor_ref().cell.state.restarted(n);
-        tracing::info!(target: "pykka", actor = %id, restarts = n, "Restarting {id} (restart {n})");
-    }
-
-    /// Waits between incarnations until `deadline` or until `until` is set, whichever comes
-    /// first (with neither: returns at once), holding back every envelope that arrives
-    /// meanwhile for the next incarnation; a stop request ends the wait.
-    fn wait<T: Send + 'static>(&mut self, deadline: Option<Instant>, until: Option<&Future<T>>) -> Waited {
-        let fired = Arc::new(AtomicBool::new(false));
-        if let Some(future) = until {
-            let (me, fired) = (self.ctx.actor_ref().clone(), fired.clone());
-            future.when_ready(move || {
-                fired.store(true, Ordering::Release);
-                me.wake();
-            });
-        } else if deadline.is_none() {
-            return Waited::Done;
-        }
-        loop {
-            if fired.load(Ordering::Acquire) || deadline.is_some_and(|d| Instant::now() >= d) {
-                return Waited::Done;
-            }
-            match self.receiver.recv_until(deadline) {
-                Received::Message(Envelope::Stop(Some(reply))) => return Waited::Stop(Some(reply)),
-                Received::Message(Envelope::Stop(None)) => {
-                    if self.ctx.actor_ref().classify_stop() == StopKind::Requested {
-                        return Waited::Stop(None);
-                    }
-                    // A stop the failed incarnation queued for itself: there is nothing to stop.
-                }
-                Received::Message(Envelope::Wake) | Received::Timeout => {}
-                Received::Message(envelope) => self.pending.push_back(envelope),
-                Received::Closed => return Waited::Stop(None),
-            }
-        }
-    }
-
-    /// Ends the actor for good: marks it dead (if a failure or a backoff left it alive),
-    /// closes its inbox, answers the stops, resolves its termination, tells its parent, and
-    /// leaves the registry's waits.
-    fn end(self, termination: Termination, stop_reply: Option<StopReply>, terminated: Promise<Termination>) {
-        let Life {
-            ctx,
-            receiver,
-            pending,
-            supervision,
-            ..
-        } = self;
-        let actor_ref = ctx.actor_ref().clone();
-        if actor_ref.is_alive() {
-            lifecycle::mark_dead(&ctx);
-        }
-        lifecycle::log_stopped(&ctx);
-        // Close the inbox before answering the stop, so the stopper sees every later message
-        // refused: queued asks fail with `ActorDead`, queued stops answer `true`. The
-        // envelopes held back between incarnations came first: they go first.
-        panic::closing(actor_ref.id(), move || {
-            for envelope in pending {
-                panic::drop_queued(envelope);
-            }
-            drop(receiver);
-        });
-        drop(stop_reply);
-        actor_ref.close_stops();
-        CONTEXT.with(|c| c.borrow_mut().take());
-        drop(ctx);
-        actor_ref.cell.state.detach();
-        terminated.set(termination.clone());
-        if let Some(Supervision::Parent { parent, .. }) = supervision {
-            parent.child_ended(AnyActorRef::from(actor_ref.clone()), termination);
-        }
-        // Only now may `join_all` and `stop_all` stop waiting for it.
-        actor_ref.cell.registry.finished(&actor_ref);
-    }
+    life.end(ended, terminated, current::leave);
 }
 
 /// Handles the inbox until the incarnation's life ends. When the inbox is empty, an actor
