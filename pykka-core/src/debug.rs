@@ -194,6 +194,14 @@ impl ActorState {
         self.activity.store(IDLE, Ordering::Relaxed);
     }
 
+    /// Records that a pooled actor's turn begins: if it was idle, its next activity starts
+    /// now (as [`woke`](Self::woke) after a thread's long wait).
+    pub(crate) fn turn_begins(&self) {
+        if self.activity.load(Ordering::Relaxed) == IDLE {
+            self.woke();
+        }
+    }
+
     /// Records that a wait that went past the spin ended just now.
     pub(crate) fn woke(&self) {
         self.since.store(nanos_since_epoch(), Ordering::Relaxed);

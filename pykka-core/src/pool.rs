@@ -494,6 +494,7 @@ where
         let actor_ref = life.ctx().actor_ref().clone();
         current::enter(&actor_ref);
         actor_ref.cell.state.enter();
+        actor_ref.cell.state.turn_begins();
         panic::set_ask_panics_fail(life.ask_panics_fail());
         let budget = self.shared.workers.settings.budget;
         let ended = life.resume(&mut self.factory, &mut |lifecycle, mailbox| {
