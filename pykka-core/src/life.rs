@@ -40,7 +40,8 @@ pub(crate) struct Life<A: Actor, R> {
     receiver: R,
     /// Envelopes received while the actor was between incarnations, for the next one, first.
     pending: VecDeque<Envelope<A>>,
-    supervision: Option<Supervision>,
+    /// Boxed: most actors have none, and a pooled actor's life is part of its idle footprint.
+    supervision: Option<Box<Supervision>>,
     /// How many times the actor was restarted.
     restarts: u32,
     /// The running incarnation, between two calls of [`resume`](Self::resume) that yielded.
@@ -83,7 +84,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
             ctx,
             receiver,
             pending: VecDeque::new(),
-            supervision,
+            supervision: supervision.map(Box::new),
             restarts: 0,
             current: None,
             first: true,
@@ -98,7 +99,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
 
     /// Whether ask panics fail this actor (see [`crate::RestartPolicy::ask_panics_fail`]).
     pub(crate) fn ask_panics_fail(&self) -> bool {
-        self.supervision.as_ref().is_some_and(Supervision::ask_panics_fail)
+        self.supervision.as_deref().is_some_and(Supervision::ask_panics_fail)
     }
 
     /// Lives on: starts an incarnation if none is running (building it with `factory`), hands
@@ -257,7 +258,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
                 message: message.clone(),
             },
         };
-        let Some(supervision) = self.supervision.as_mut() else {
+        let Some(supervision) = self.supervision.as_deref_mut() else {
             return Next::End(ended, None);
         };
         match supervision {
@@ -391,7 +392,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
         drop(ctx);
         actor_ref.cell.state.detach();
         terminated.set(termination.clone());
-        if let Some(Supervision::Parent { parent, .. }) = supervision {
+        if let Some(Supervision::Parent { parent, .. }) = supervision.map(|s| *s) {
             parent.child_ended(AnyActorRef::from(actor_ref.clone()), termination);
         }
         // Only now may `join_all` and `stop_all` stop waiting for it.

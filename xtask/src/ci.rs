@@ -38,6 +38,19 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "--seed".to_owned(),
         STRESS_SEED.to_owned(),
     ])?;
+    // The whole suite again with the pooled runtime as every actor's default (issue #15): the
+    // tests that are about threads pin `Runtime::Thread`, everything else must hold on a pool.
+    // This is a second configuration, not a second run of the same tests, so `--no-tests`
+    // keeps it. Every test target runs; the doctests do not, because the manual's examples
+    // of thread names and per-actor threads describe the thread runtime on purpose.
+    let mut pooled = cargo();
+    pooled
+        .args(["test", "--workspace", "--tests"])
+        .env("PYKKA_RUNTIME", "pool");
+    if !std::io::stderr().is_terminal() {
+        pooled.env("NO_COLOR", "1");
+    }
+    sh(&mut pooled)?;
     if !tests {
         return Ok(());
     }

@@ -22,8 +22,8 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci [--no-tests]    fmt --check, clippy -D warnings, doc (warnings denied), tidy, examples,
-                     loom, 60 s of stress, then tests (`cargo test --workspace`) unless
-                     --no-tests
+                     loom, 60 s of stress, the test targets with PYKKA_RUNTIME=pool, then the
+                     tests (`cargo test --workspace`) unless --no-tests
   bench [ARGS]       run pykka-bench in release (ARGS: --target S --reps R WORKLOAD...)
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout

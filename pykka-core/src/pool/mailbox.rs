@@ -104,13 +104,15 @@ impl<T: Send + 'static> Mailbox<T> {
     /// a bounded inbox when `tokened`; schedules the actor if it was idle.
     pub(crate) fn push(self: &Arc<Self>, msg: T, tokened: bool, deadline: Option<Instant>) -> Result<(), SendError<T>> {
         let mut queue = self.lock();
-        if tokened && let Some(capacity) = self.capacity {
-            if queue.items.len() >= capacity && !queue.closed {
-                let (q, timed_out) = blocking::managed(|| self.wait_for_room(queue, capacity, deadline));
-                queue = q;
-                if timed_out {
-                    return Err(SendError::Timeout(msg));
-                }
+        if tokened
+            && let Some(capacity) = self.capacity
+            && queue.items.len() >= capacity
+            && !queue.closed
+        {
+            let (q, timed_out) = blocking::managed(|| self.wait_for_room(queue, capacity, deadline));
+            queue = q;
+            if timed_out {
+                return Err(SendError::Timeout(msg));
             }
         }
         if queue.closed {
@@ -272,6 +274,9 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
                 }
                 TurnEnd::Yield if queue.items.is_empty() => {
                     queue.sched = Sched::Idle;
+                    // An idle actor keeps no buffer: its footprint is what a million of them
+                    // cost. (One allocation per busy period; a busy actor keeps its buffer.)
+                    queue.items = VecDeque::new();
                     false
                 }
                 TurnEnd::Yield => true,

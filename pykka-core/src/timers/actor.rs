@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::clock::Clock;
@@ -148,26 +148,33 @@ pub(crate) struct TimerCell<A: Actor> {
     /// Some timer is pending: the only thing an actor's runtime reads when its inbox runs
     /// empty.
     armed: AtomicBool,
-    state: Mutex<State<A>>,
+    /// Built on first use: most actors never start a timer, and an idle pooled actor's whole
+    /// footprint is counted in hundreds of bytes.
+    state: OnceLock<Box<Mutex<State<A>>>>,
 }
 
 impl<A: Actor> Default for TimerCell<A> {
     fn default() -> Self {
         TimerCell {
             armed: AtomicBool::new(false),
-            state: Mutex::new(State {
-                queue: TimerQueue::default(),
-                keys: HashMap::new(),
-                next_token: 0,
-                woken_by_clock: false,
-            }),
+            state: OnceLock::new(),
         }
     }
 }
 
 impl<A: Actor> TimerCell<A> {
     fn lock(&self) -> MutexGuard<'_, State<A>> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state
+            .get_or_init(|| {
+                Box::new(Mutex::new(State {
+                    queue: TimerQueue::default(),
+                    keys: HashMap::new(),
+                    next_token: 0,
+                    woken_by_clock: false,
+                }))
+            })
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Returns whether some timer is pending.
@@ -249,6 +256,9 @@ impl<A: Actor> TimerCell<A> {
 
     /// Cancels every timer (the actor's state is being dropped, or built anew).
     pub(crate) fn clear(&self) {
+        if self.state.get().is_none() {
+            return;
+        }
         let dropped = {
             let mut state = self.lock();
             let queue = std::mem::take(&mut state.queue);
