@@ -115,6 +115,30 @@ pub trait Actor: Sized + 'static {
     /// is listed here, and every interface listed here must be implemented so.
     const INTERFACES: &'static [crate::Implementation] = &[];
 
+    /// The runtime [`start`](Actor::start), [`start_in`](Actor::start_in),
+    /// [`try_start`](Actor::try_start) and [`try_start_in`](Actor::try_start_in) use for this
+    /// type. Defaults to [`Runtime::Default`](crate::Runtime::Default): a thread of its own,
+    /// unless the process runs with `PYKKA_RUNTIME=pool`.
+    ///
+    /// ```
+    /// use pykka::{Actor, Runtime};
+    ///
+    /// struct Session;
+    /// impl Actor for Session {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     const RUNTIME: Runtime = Runtime::Pool; // one of many: on the global pool
+    ///     fn on_receive(&mut self, _ctx: &pykka::Context<Self>, (): ()) -> Result<(), pykka::Unhandled> {
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let session = Session.start();
+    /// session.ask(()).unwrap();
+    /// session.stop();
+    /// ```
+    const RUNTIME: crate::Runtime = crate::Runtime::Default;
+
     /// The actor's type name, used in thread names, logs, errors and registry lookups.
     ///
     /// Defaults to the last segment of the type's path (`Calculator`, or `Pair<u32>` for a
@@ -212,7 +236,7 @@ pub trait Actor: Sized + 'static {
     where
         Self: Send,
     {
-        threading::spawn(ActorRegistry::global(), move || self)
+        self.try_start_in(ActorRegistry::global())
     }
 
     /// Like [`start`](Actor::start), but registers the actor in `registry`.
@@ -236,6 +260,15 @@ pub trait Actor: Sized + 'static {
     where
         Self: Send,
     {
+        // A type that needs a stack of its own size needs a thread of its own, unless it asked
+        // for the pool by name.
+        let runtime = match (Self::RUNTIME, Self::STACK_SIZE) {
+            (crate::Runtime::Default, Some(_)) => crate::Runtime::Thread,
+            (runtime, _) => runtime,
+        };
+        if let Some(pool) = runtime.pool() {
+            return pool.try_start_in(registry, self);
+        }
         threading::spawn(registry, move || self)
     }
 

@@ -114,12 +114,12 @@ impl<A: Actor> ActorRef<A> {
     pub(crate) fn create(
         registry: &ActorRegistry,
         id: ActorId,
+        state: Arc<ActorState>,
         sender: InboxSender<Envelope<A>>,
     ) -> (Self, Promise<Termination>) {
         // Named after the actor, so that waiting on its end (`stop`, `join`) takes part in
         // deadlock detection like any other wait on it.
         let (terminated_promise, terminated) = Promise::with_fulfiller(Some(id.clone()));
-        let state = ActorState::new(id.clone());
         let actor_ref = ActorRef {
             cell: Arc::new(Cell {
                 id,
@@ -263,7 +263,11 @@ impl<A: Actor> ActorRef<A> {
 
     /// Schedules `deliver` on the shared timer thread after `delay`, holding this actor only
     /// weakly: if it has stopped (or its state is gone) by then, `deliver` is dropped unrun.
-    fn schedule_weak(&self, delay: Duration, deliver: impl FnOnce(ActorRef<A>) + Send + 'static) -> TimerHandle {
+    pub(crate) fn schedule_weak(
+        &self,
+        delay: Duration,
+        deliver: impl FnOnce(ActorRef<A>) + Send + 'static,
+    ) -> TimerHandle {
         if !self.is_alive() {
             return TimerHandle::dropped();
         }

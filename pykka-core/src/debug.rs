@@ -47,7 +47,8 @@ static DETECTION: AtomicBool = AtomicBool::new(false);
 #[repr(align(128))]
 pub(crate) struct ActorState {
     id: ActorId,
-    thread: Mutex<Option<String>>,
+    /// The actor's thread's name; a pool's name for a pooled actor (shared, not copied).
+    thread: Mutex<Option<Arc<str>>>,
     activity: AtomicU8,
     /// The label of the current call; written (under its lock) only when it changes.
     label: Mutex<&'static str>,
@@ -60,6 +61,8 @@ pub(crate) struct ActorState {
     detection: AtomicU8,
     /// How many times the actor was restarted in place; written only by a restart.
     restarts: AtomicU32,
+    /// How many pool threads are blocked on a reply from this actor now.
+    awaited: AtomicU32,
 }
 
 #[derive(Clone)]
@@ -104,6 +107,7 @@ impl ActorState {
             blocked: Mutex::new(None),
             detection: AtomicU8::new(INHERIT),
             restarts: AtomicU32::new(0),
+            awaited: AtomicU32::new(0),
         });
         lock(table()).insert(state.id.clone(), state.clone());
         state
@@ -111,8 +115,30 @@ impl ActorState {
 
     /// Becomes this thread's current actor.
     pub(crate) fn attach(self: &Arc<Self>) {
-        *lock(&self.thread) = std::thread::current().name().map(str::to_owned);
+        *lock(&self.thread) = std::thread::current().name().map(Arc::from);
+        self.enter();
+    }
+
+    /// Names the thread an actor without one of its own runs on (a pooled actor: its pool).
+    pub(crate) fn set_thread(&self, name: Arc<str>) {
+        *lock(&self.thread) = Some(name);
+    }
+
+    /// Becomes this thread's current actor for a while (a pooled actor's turn), until
+    /// [`leave`](Self::leave).
+    pub(crate) fn enter(self: &Arc<Self>) {
         CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
+    }
+
+    /// This thread no longer runs the actor (the end of a pooled actor's turn).
+    pub(crate) fn leave(&self) {
+        let me = CURRENT.with(|c| c.borrow_mut().take());
+        drop(me);
+    }
+
+    /// Whether a pool thread is blocked on a reply from this actor.
+    pub(crate) fn is_awaited(&self) -> bool {
+        self.awaited.load(Ordering::Relaxed) > 0
     }
 
     /// Leaves the table without a thread: the actor's thread could not be started.
@@ -166,6 +192,14 @@ impl ActorState {
     pub(crate) fn idle(&self) {
         self.since.store(nanos_since_epoch(), Ordering::Relaxed);
         self.activity.store(IDLE, Ordering::Relaxed);
+    }
+
+    /// Records that a pooled actor's turn begins: if it was idle, its next activity starts
+    /// now (as [`woke`](Self::woke) after a thread's long wait).
+    pub(crate) fn turn_begins(&self) {
+        if self.activity.load(Ordering::Relaxed) == IDLE {
+            self.woke();
+        }
     }
 
     /// Records that a wait that went past the spin ended just now.
@@ -248,6 +282,25 @@ impl Drop for BlockedGuard {
         if let Some(state) = &self.0 {
             *lock(&state.blocked) = None;
         }
+    }
+}
+
+/// Counts a pool thread as blocked on a reply from an actor while it lives; see
+/// [`ActorState::is_awaited`].
+pub(crate) struct Awaited(Arc<ActorState>);
+
+impl Awaited {
+    /// Counts the calling pool thread as waiting on the actor `id`, if it is alive.
+    pub(crate) fn on(id: &ActorId) -> Option<Self> {
+        let state = lock(table()).get(id).cloned()?;
+        state.awaited.fetch_add(1, Ordering::Relaxed);
+        Some(Awaited(state))
+    }
+}
+
+impl Drop for Awaited {
+    fn drop(&mut self) {
+        self.0.awaited.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -415,7 +468,7 @@ pub fn actor_states() -> Vec<ActorStateSnapshot> {
             let blocked = lock(&s.blocked).clone();
             ActorStateSnapshot {
                 actor: s.id.clone(),
-                thread: lock(&s.thread).clone(),
+                thread: lock(&s.thread).as_deref().map(str::to_owned),
                 activity,
                 for_how_long: timed.then(|| now.saturating_duration_since(since)),
                 blocked_on: blocked.as_ref().map(|b| b.on.clone()),

@@ -11,7 +11,10 @@ use crossbeam_channel as cb;
 #[cfg(loom)]
 use model as cb;
 
+use std::sync::Arc;
+
 use crate::panic;
+use crate::pool::Mailbox;
 
 /// How many times a waiting actor checks its inbox, with a spin-loop pause after each, before
 /// the channel's own backoff takes over.
@@ -21,14 +24,24 @@ const INBOX_SPIN_CHECKS: u32 = 64;
 #[cfg(loom)]
 const INBOX_SPIN_CHECKS: u32 = 1;
 
-/// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef).
+/// The sending half of an inbox, held by every [`ActorRef`](crate::ActorRef): a channel to
+/// an actor thread, or a pooled actor's mailbox (which schedules the actor when it goes from
+/// empty to not).
+pub(crate) enum InboxSender<T> {
+    /// The thread runtime's inbox.
+    Channel(ChannelSender<T>),
+    /// A pooled actor's.
+    Pooled(Arc<Mailbox<T>>),
+}
+
+/// The sending half of a thread's inbox.
 ///
 /// Messages always travel through an unbounded channel, because only that flavour drops the
 /// messages left in it when the receiver goes away (crossbeam's bounded channel keeps them
 /// until the last sender is gone too, and every `ActorRef` holds a sender, so their reply
 /// slots would never be answered). A bounded inbox adds `room`: one token per queued message
 /// in a bounded channel, taken before sending and given back when the message is received.
-pub(crate) struct InboxSender<T> {
+pub(crate) struct ChannelSender<T> {
     tx: cb::Sender<Slot<T>>,
     room: Option<cb::Sender<()>>,
 }
@@ -139,7 +152,7 @@ pub(crate) fn inbox<T>(capacity: Option<usize>) -> (InboxSender<T>, InboxReceive
         None => (None, None),
     };
     (
-        InboxSender { tx, room: room_tx },
+        InboxSender::Channel(ChannelSender { tx, room: room_tx }),
         InboxReceiver {
             rx,
             room: room_rx,
@@ -149,12 +162,107 @@ pub(crate) fn inbox<T>(capacity: Option<usize>) -> (InboxSender<T>, InboxReceive
     )
 }
 
-impl<T> InboxSender<T> {
+impl<T: Send + 'static> InboxSender<T> {
+    /// Sends, waiting for room in a bounded inbox.
+    #[inline]
+    pub(crate) fn send(&self, msg: T) -> Result<(), SendError<T>> {
+        match self {
+            InboxSender::Channel(tx) => tx.send(msg),
+            InboxSender::Pooled(mailbox) => mailbox.push(msg, true, None),
+        }
+    }
+
+    /// Sends the message `make` builds, waiting for room in a bounded inbox; returns false
+    /// (dropping the message) if the receiver is gone.
+    #[inline(always)]
+    pub(crate) fn send_with(&self, make: impl FnOnce() -> T) -> bool {
+        match self {
+            InboxSender::Channel(tx) => tx.send_with(make),
+            InboxSender::Pooled(mailbox) => mailbox.push(make(), true, None).is_ok(),
+        }
+    }
+
+    /// Sends, waiting for room at most until `deadline`.
+    pub(crate) fn send_deadline(&self, msg: T, deadline: Instant) -> Result<(), SendError<T>> {
+        match self {
+            InboxSender::Channel(tx) => tx.send_deadline(msg, deadline),
+            InboxSender::Pooled(mailbox) => mailbox.push(msg, true, Some(deadline)),
+        }
+    }
+
+    /// Sends without waiting: fails with [`TrySendError::Full`] if a bounded inbox has no
+    /// room.
+    pub(crate) fn try_send(&self, msg: T) -> Result<(), TrySendError<T>> {
+        match self {
+            InboxSender::Channel(tx) => tx.try_send(msg),
+            InboxSender::Pooled(mailbox) => mailbox.try_push(msg),
+        }
+    }
+
+    /// Queues a message without taking a token, even into a full bounded inbox (see
+    /// [`ChannelSender::send_untokened`]).
+    pub(crate) fn send_untokened(&self, msg: T) -> Result<(), SendError<T>> {
+        match self {
+            InboxSender::Channel(tx) => tx.send_untokened(msg),
+            InboxSender::Pooled(mailbox) => mailbox.push(msg, false, None),
+        }
+    }
+
+    /// Returns the number of queued messages.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            InboxSender::Channel(tx) => tx.len(),
+            InboxSender::Pooled(mailbox) => mailbox.len(),
+        }
+    }
+}
+
+/// What a runtime's waits between incarnations and its end need of an inbox.
+pub(crate) trait Receive<T> {
+    /// Waits for the next message until `deadline` (`None`: as long as it takes).
+    fn recv_until(&self, deadline: Option<Instant>) -> Received<T>;
+    /// Closes the inbox: drops every queued message (each inside a catch point) and refuses
+    /// later sends.
+    fn close(self);
+}
+
+impl<T> Receive<T> for InboxReceiver<T> {
+    fn recv_until(&self, deadline: Option<Instant>) -> Received<T> {
+        InboxReceiver::recv_until(self, deadline)
+    }
+
+    fn close(self) {
+        drop(self);
+    }
+}
+
+impl<T: Send + 'static> Receive<T> for Arc<Mailbox<T>> {
+    fn recv_until(&self, deadline: Option<Instant>) -> Received<T> {
+        Mailbox::recv_until(self, deadline)
+    }
+
+    fn close(self) {
+        Mailbox::close(&self);
+    }
+}
+
+/// Takes a room token of a bounded inbox, waiting (a managed wait on a pool worker) while it
+/// is full; false if the inbox is closed.
+#[inline]
+fn take_room(room: &cb::Sender<()>) -> bool {
+    match room.try_send(()) {
+        Ok(()) => true,
+        Err(cb::TrySendError::Disconnected(())) => false,
+        Err(cb::TrySendError::Full(())) => crate::pool::managed(|| room.send(())).is_ok(),
+    }
+}
+
+impl<T> ChannelSender<T> {
     /// Sends, waiting for room in a bounded inbox.
     #[inline]
     pub(crate) fn send(&self, msg: T) -> Result<(), SendError<T>> {
         if let Some(room) = &self.room
-            && room.send(()).is_err()
+            && !take_room(room)
         {
             return Err(SendError::Closed(msg));
         }
@@ -169,7 +277,7 @@ impl<T> InboxSender<T> {
     #[inline(always)]
     pub(crate) fn send_with(&self, make: impl FnOnce() -> T) -> bool {
         if let Some(room) = &self.room
-            && room.send(()).is_err()
+            && !take_room(room)
         {
             return false;
         }
@@ -187,7 +295,12 @@ impl<T> InboxSender<T> {
     /// Sends, waiting for room at most until `deadline`.
     pub(crate) fn send_deadline(&self, msg: T, deadline: Instant) -> Result<(), SendError<T>> {
         if let Some(room) = &self.room {
-            match room.send_deadline((), deadline) {
+            let taken = match room.try_send(()) {
+                Ok(()) => Ok(()),
+                Err(cb::TrySendError::Disconnected(())) => Err(cb::SendTimeoutError::Disconnected(())),
+                Err(cb::TrySendError::Full(())) => crate::pool::managed(|| room.send_deadline((), deadline)),
+            };
+            match taken {
                 Ok(()) => {}
                 Err(cb::SendTimeoutError::Timeout(())) => return Err(SendError::Timeout(msg)),
                 Err(cb::SendTimeoutError::Disconnected(())) => return Err(SendError::Closed(msg)),
@@ -282,12 +395,6 @@ impl<T> InboxReceiver<T> {
         };
         self.free_room();
         Some(f(msg?))
-    }
-
-    /// Closes the inbox: drops every queued message (each through its guard) and refuses
-    /// later sends.
-    pub(crate) fn close(self) {
-        drop(self);
     }
 
     /// Waits for the next message until `deadline` (`None`: as long as it takes), for the

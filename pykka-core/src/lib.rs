@@ -36,6 +36,7 @@ mod life;
 mod lifecycle;
 mod limits;
 mod panic;
+mod pool;
 mod proxy;
 mod registry;
 mod restart;
@@ -53,6 +54,7 @@ pub use crate::future::{CloneValue, Future, FutureAwait, Promise, get_all, get_a
 pub use crate::interface::{Implementation, Implements, Interface};
 pub use crate::limits::{actor_threads, max_actor_threads, set_max_actor_threads};
 pub use crate::panic::quiet_handled_panics;
+pub use crate::pool::{DEFAULT_MAX_THREADS, Pool, PoolBuilder, Runtime, blocking};
 pub use crate::proxy::{Dispatch, Proxied, Reply, Traversable};
 
 /// Items used by the code `#[pykka::actor]` and `#[pykka::traversable]` generate. Not public

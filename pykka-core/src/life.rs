@@ -24,7 +24,7 @@ use crate::actor::{Actor, Context};
 use crate::actor_ref::StopKind;
 use crate::envelope::{Envelope, StopReply};
 use crate::future::{Future, Promise};
-use crate::inbox::{InboxReceiver, Received};
+use crate::inbox::{Receive, Received};
 use crate::lifecycle::{self, Flow, Lifecycle};
 use crate::panic;
 use crate::registry::AnyActorRef;
@@ -35,9 +35,9 @@ use crate::termination::Termination;
 pub(crate) type Ended = (Termination, Option<StopReply>);
 
 /// An actor's life: what outlives each incarnation.
-pub(crate) struct Life<A: Actor> {
+pub(crate) struct Life<A: Actor, R> {
     ctx: Context<A>,
-    receiver: InboxReceiver<Envelope<A>>,
+    receiver: R,
     /// Envelopes received while the actor was between incarnations, for the next one, first.
     pending: VecDeque<Envelope<A>>,
     supervision: Option<Supervision>,
@@ -77,8 +77,8 @@ enum Waited {
     Stop(Option<StopReply>),
 }
 
-impl<A: Actor> Life<A> {
-    pub(crate) fn new(ctx: Context<A>, receiver: InboxReceiver<Envelope<A>>, supervision: Option<Supervision>) -> Self {
+impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
+    pub(crate) fn new(ctx: Context<A>, receiver: R, supervision: Option<Supervision>) -> Self {
         Life {
             ctx,
             receiver,
@@ -89,6 +89,11 @@ impl<A: Actor> Life<A> {
             first: true,
             started: None,
         }
+    }
+
+    /// The actor's context.
+    pub(crate) fn ctx(&self) -> &Context<A> {
+        &self.ctx
     }
 
     /// Whether ask panics fail this actor (see [`crate::RestartPolicy::ask_panics_fail`]).
@@ -103,7 +108,7 @@ impl<A: Actor> Life<A> {
     pub(crate) fn resume(
         &mut self,
         factory: &mut impl FnMut() -> A,
-        receive: &mut impl FnMut(&mut Lifecycle<A>, &InboxReceiver<Envelope<A>>) -> Flow,
+        receive: &mut impl FnMut(&mut Lifecycle<A>, &R) -> Flow,
     ) -> Option<Ended> {
         loop {
             let (mut lifecycle, mut flow) = match self.current.take() {
@@ -223,7 +228,7 @@ impl<A: Actor> Life<A> {
     fn receive(
         &mut self,
         lifecycle: &mut Lifecycle<A>,
-        receive: &mut impl FnMut(&mut Lifecycle<A>, &InboxReceiver<Envelope<A>>) -> Flow,
+        receive: &mut impl FnMut(&mut Lifecycle<A>, &R) -> Flow,
     ) -> Flow {
         if !self.pending.is_empty() {
             let pending = &mut self.pending;

@@ -162,7 +162,7 @@ impl<A: Actor> Lifecycle<A> {
     /// Fires every timer due by now, in due order (each at most once: a periodic timer due
     /// again at once waits for the next round).
     #[inline(never)]
-    fn fire_due_timers(&mut self) -> Flow {
+    pub(crate) fn fire_due_timers(&mut self) -> Flow {
         for _ in 0..self.ctx.actor_ref().cell.timers.pending() {
             match self.fire_timer() {
                 None => break,

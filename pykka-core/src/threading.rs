@@ -105,7 +105,8 @@ where
         reason: Arc::from(refused.reason()),
     })?;
     let (sender, receiver) = inbox(A::INBOX_CAPACITY);
-    let (actor_ref, terminated_promise) = ActorRef::create(registry, id, sender);
+    let state = ActorState::new(id.clone());
+    let (actor_ref, terminated_promise) = ActorRef::create(registry, id, state, sender);
     let thread_ref = actor_ref.clone();
     let mut builder = std::thread::Builder::new().name(thread_name(A::name()));
     if let Some(size) = A::STACK_SIZE {

@@ -2,11 +2,12 @@
 #![doc = include_str!("../README.md")]
 
 pub use pykka_core::{
-    Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Backoff, ChildSpec, Clock, CloneValue, Context, Dispatch,
-    Error, Failure, Future, FutureAwait, Implementation, Implements, Interface, ManualClock, Promise, Proxied, Reply,
-    Restart, RestartPolicy, Result, Strategy, Supervisor, SupervisorSpec, Termination, TimerHandle, Timers,
-    Traversable, TryTellError, Unhandled, actor_threads, debug, get_all, get_all_settled, interfaces,
-    max_actor_threads, quiet_handled_panics, set_max_actor_threads,
+    Actor, ActorId, ActorRef, ActorRegistry, AnyActorRef, Backoff, ChildSpec, Clock, CloneValue, Context,
+    DEFAULT_MAX_THREADS, Dispatch, Error, Failure, Future, FutureAwait, Implementation, Implements, Interface,
+    ManualClock, Pool, PoolBuilder, Promise, Proxied, Reply, Restart, RestartPolicy, Result, Runtime, Strategy,
+    Supervisor, SupervisorSpec, Termination, TimerHandle, Timers, Traversable, TryTellError, Unhandled, actor_threads,
+    blocking, debug, get_all, get_all_settled, interfaces, max_actor_threads, quiet_handled_panics,
+    set_max_actor_threads,
 };
 /// Generates an actor's typed proxy and message enums: put it on the actor's struct **and** on
 /// one inherent `impl` block of it (which may be empty).

@@ -24,6 +24,8 @@ pub struct Node {
 impl Actor for Node {
     type Message = ();
     type Reply = ();
+    // The snapshot test checks thread names: the thread runtime's, whatever PYKKA_RUNTIME says.
+    const RUNTIME: pykka::Runtime = pykka::Runtime::Thread;
 }
 
 #[actor]

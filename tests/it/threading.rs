@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::thread::ThreadId;
 use std::time::Duration;
 
-use pykka::{Actor, ActorRegistry, Context, Error, Unhandled};
+use pykka::{Actor, ActorRegistry, Context, Error, Runtime, Unhandled};
 
 use crate::support::{DEFAULT_TIMEOUT, threads_named, within};
 
@@ -20,6 +20,8 @@ struct Named;
 impl Actor for Named {
     type Message = ();
     type Reply = (Option<String>, ThreadId);
+    // This file tests the thread runtime, whatever PYKKA_RUNTIME says.
+    const RUNTIME: Runtime = Runtime::Thread;
 
     fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<Self::Reply, Unhandled> {
         let me = std::thread::current();
@@ -51,6 +53,8 @@ struct OneThreadEach;
 impl Actor for OneThreadEach {
     type Message = ();
     type Reply = ThreadId;
+    // This file tests the thread runtime, whatever PYKKA_RUNTIME says.
+    const RUNTIME: Runtime = Runtime::Thread;
 
     fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<ThreadId, Unhandled> {
         Ok(std::thread::current().id())
@@ -99,6 +103,8 @@ struct Quitter;
 impl Actor for Quitter {
     type Message = ();
     type Reply = ();
+    // This file tests the thread runtime, whatever PYKKA_RUNTIME says.
+    const RUNTIME: Runtime = Runtime::Thread;
 
     fn on_receive(&mut self, ctx: &Context<Self>, (): ()) -> Result<(), Unhandled> {
         ctx.stop();
@@ -134,6 +140,8 @@ struct Background;
 impl Actor for Background {
     type Message = ();
     type Reply = ();
+    // This file tests the thread runtime, whatever PYKKA_RUNTIME says.
+    const RUNTIME: Runtime = Runtime::Thread;
     const DAEMON: bool = true;
 }
 

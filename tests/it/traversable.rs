@@ -58,6 +58,8 @@ pub struct Player {
 impl Actor for Player {
     type Message = ();
     type Reply = ();
+    // b089 checks the thread's name: the thread runtime's, whatever PYKKA_RUNTIME says.
+    const RUNTIME: pykka::Runtime = pykka::Runtime::Thread;
 }
 
 #[actor]

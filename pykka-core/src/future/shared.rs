@@ -269,6 +269,8 @@ impl<T> Shared<T> {
             return Ok(());
         }
         let blocked = debug::enter_blocked(self.fulfiller.as_ref())?;
+        // On a pool worker, the wait is managed: a spare thread takes the worker's place.
+        let _managed = crate::pool::future_wait(self.fulfiller.as_ref());
         // An actor thread parks in slices, looking for a deadlock cycle between them; any
         // other thread parks until the value or the deadline.
         let slice = blocked.is_actor().then_some(debug::RECHECK);

@@ -1,0 +1,298 @@
+//! A pooled actor's inbox, which is also what the pool schedules.
+//!
+//! A queue under one mutex, which also holds the actor's scheduling state, so that "a message
+//! arrived" and "the actor is idle" are decided together: a send that finds the actor
+//! [`Sched::Idle`] marks it [`Sched::Scheduled`] and hands the mailbox to the pool; a send that
+//! finds it scheduled (queued or running) adds nothing, because the turn that ends re-checks
+//! the queue under the same lock. So an actor is in the run queue at most once, and one
+//! actor's turns never overlap. An idle actor costs its queue and nothing else: no thread, no
+//! stack.
+//!
+//! The actor's runtime state (its `Life`) lives in [`Mailbox::body`], taken only by the worker
+//! running a turn.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use super::blocking;
+use super::workers::{Runnable, Workers};
+use crate::debug::ActorState;
+use crate::inbox::{Received, SendError, TrySendError};
+use crate::panic;
+
+/// Whether the actor is waiting for a turn or running one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sched {
+    /// Nothing to do: the next message schedules it.
+    Idle,
+    /// In the run queue, or running a turn.
+    Scheduled,
+}
+
+/// What a turn asks of the mailbox when it ends.
+pub(crate) enum TurnEnd {
+    /// Run again later if messages are queued (idle otherwise).
+    Yield,
+    /// The actor has ended: its body is dropped and it is never scheduled again.
+    Ended,
+}
+
+/// A turn of one actor: implemented by the pool driver for an actor's `Life`.
+pub(crate) trait Turn<T>: Send {
+    /// Runs one turn, taking messages from `mailbox`.
+    fn turn(&mut self, mailbox: &Arc<Mailbox<T>>) -> TurnEnd;
+}
+
+struct Queue<T> {
+    items: VecDeque<T>,
+    closed: bool,
+    sched: Sched,
+    /// Senders waiting for room in a bounded inbox.
+    room_waiters: u32,
+    /// The actor waiting (between incarnations) for a message.
+    arrival_waiters: u32,
+}
+
+/// A pooled actor's inbox and scheduling state.
+pub(crate) struct Mailbox<T> {
+    queue: Mutex<Queue<T>>,
+    /// Signalled when a message is taken out of a full bounded inbox, or the inbox closes.
+    room: Condvar,
+    /// Signalled when a message arrives for an actor waiting between incarnations.
+    arrival: Condvar,
+    capacity: Option<usize>,
+    workers: Arc<Workers>,
+    /// The actor's runtime state; `None` once it has ended.
+    body: Mutex<Option<Box<dyn Turn<T>>>>,
+    /// The actor's debug record, which counts the pool threads blocked on it: while there
+    /// are any, its turns go to the front of the run queue (see [`Workers`]).
+    state: Arc<ActorState>,
+}
+
+impl<T: Send + 'static> Mailbox<T> {
+    /// A mailbox on `workers`, scheduled once at once (for the actor's start).
+    pub(crate) fn new(workers: Arc<Workers>, capacity: Option<usize>, state: Arc<ActorState>) -> Arc<Self> {
+        Arc::new(Mailbox {
+            queue: Mutex::new(Queue {
+                items: VecDeque::new(),
+                closed: false,
+                sched: Sched::Scheduled,
+                room_waiters: 0,
+                arrival_waiters: 0,
+            }),
+            room: Condvar::new(),
+            arrival: Condvar::new(),
+            capacity: capacity.map(|n| n.max(1)),
+            workers,
+            body: Mutex::new(None),
+            state,
+        })
+    }
+
+    /// Installs the actor's body and submits its first turn (the start).
+    pub(crate) fn start(self: &Arc<Self>, body: Box<dyn Turn<T>>) {
+        *lock(&self.body) = Some(body);
+        self.workers.submit(self.clone(), false);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queue<T>> {
+        lock(&self.queue)
+    }
+
+    /// Queues `msg`, first waiting (until `deadline`, managed if on a pool worker) for room in
+    /// a bounded inbox when `tokened`; schedules the actor if it was idle.
+    pub(crate) fn push(self: &Arc<Self>, msg: T, tokened: bool, deadline: Option<Instant>) -> Result<(), SendError<T>> {
+        let mut queue = self.lock();
+        if tokened && let Some(capacity) = self.capacity {
+            if queue.items.len() >= capacity && !queue.closed {
+                let (q, timed_out) = blocking::managed(|| self.wait_for_room(queue, capacity, deadline));
+                queue = q;
+                if timed_out {
+                    return Err(SendError::Timeout(msg));
+                }
+            }
+        }
+        if queue.closed {
+            return Err(SendError::Closed(msg));
+        }
+        queue.items.push_back(msg);
+        if queue.arrival_waiters > 0 {
+            self.arrival.notify_one();
+        }
+        let schedule = queue.sched == Sched::Idle;
+        if schedule {
+            queue.sched = Sched::Scheduled;
+        }
+        drop(queue);
+        if schedule {
+            self.workers.submit(self.clone(), self.is_awaited());
+        }
+        Ok(())
+    }
+
+    /// Waits until the bounded inbox has room, it closes, or `deadline` passes (true).
+    fn wait_for_room<'a>(
+        &'a self,
+        mut queue: MutexGuard<'a, Queue<T>>,
+        capacity: usize,
+        deadline: Option<Instant>,
+    ) -> (MutexGuard<'a, Queue<T>>, bool) {
+        while queue.items.len() >= capacity && !queue.closed {
+            queue.room_waiters += 1;
+            let now = Instant::now();
+            queue = match deadline {
+                Some(d) if now >= d => {
+                    queue.room_waiters -= 1;
+                    return (queue, true);
+                }
+                Some(d) => {
+                    self.room
+                        .wait_timeout(queue, d - now)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+                None => self.room.wait(queue).unwrap_or_else(PoisonError::into_inner),
+            };
+            queue.room_waiters -= 1;
+        }
+        (queue, false)
+    }
+
+    /// Queues without waiting: [`TrySendError::Full`] if a bounded inbox has no room.
+    pub(crate) fn try_push(self: &Arc<Self>, msg: T) -> Result<(), TrySendError<T>> {
+        if let Some(capacity) = self.capacity
+            && self.lock().items.len() >= capacity
+        {
+            return Err(TrySendError::Full(msg));
+        }
+        self.push(msg, false, None).map_err(|e| match e {
+            SendError::Closed(msg) | SendError::Timeout(msg) => TrySendError::Closed(msg),
+        })
+    }
+
+    /// The number of queued messages.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().items.len()
+    }
+
+    /// Takes the next message, if any (for the running turn).
+    #[inline]
+    pub(crate) fn pop(&self) -> Option<T> {
+        let mut queue = self.lock();
+        let msg = queue.items.pop_front();
+        if msg.is_some() && queue.room_waiters > 0 {
+            self.room.notify_one();
+        }
+        msg
+    }
+
+    /// Waits (managed, if on a pool worker) for the next message until `deadline`: for the
+    /// waits between incarnations.
+    pub(crate) fn recv_until(&self, deadline: Option<Instant>) -> Received<T> {
+        if let Some(msg) = self.pop() {
+            return Received::Message(msg);
+        }
+        blocking::managed(|| {
+            let mut queue = self.lock();
+            loop {
+                if let Some(msg) = queue.items.pop_front() {
+                    if queue.room_waiters > 0 {
+                        self.room.notify_one();
+                    }
+                    return Received::Message(msg);
+                }
+                if queue.closed {
+                    return Received::Closed;
+                }
+                let now = Instant::now();
+                queue.arrival_waiters += 1;
+                queue = match deadline {
+                    Some(d) if now >= d => {
+                        queue.arrival_waiters -= 1;
+                        return Received::Timeout;
+                    }
+                    Some(d) => {
+                        self.arrival
+                            .wait_timeout(queue, d - now)
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .0
+                    }
+                    None => self.arrival.wait(queue).unwrap_or_else(PoisonError::into_inner),
+                };
+                queue.arrival_waiters -= 1;
+            }
+        })
+    }
+
+    /// Closes the inbox: later sends are refused, waiting senders give up, and every queued
+    /// message is dropped, each inside a catch point (see [`panic::drop_queued`]).
+    pub(crate) fn close(&self) {
+        let items = {
+            let mut queue = self.lock();
+            queue.closed = true;
+            std::mem::take(&mut queue.items)
+        };
+        self.room.notify_all();
+        for item in items {
+            panic::drop_queued(item);
+        }
+    }
+
+    /// Whether a blocked pool thread waits on this actor.
+    fn is_awaited(&self) -> bool {
+        self.state.is_awaited()
+    }
+}
+
+impl<T: Send + 'static> Runnable for Mailbox<T> {
+    fn run(self: Arc<Self>) {
+        let end = {
+            let mut body = lock(&self.body);
+            match body.as_mut() {
+                Some(turn) => {
+                    let end = turn.turn(&self);
+                    if matches!(end, TurnEnd::Ended) {
+                        // Breaks the cycle through the actor's context: the body goes now.
+                        let ended = body.take();
+                        drop(body);
+                        drop(ended);
+                    }
+                    end
+                }
+                None => TurnEnd::Ended,
+            }
+        };
+        let again = {
+            let mut queue = self.lock();
+            match end {
+                TurnEnd::Ended => {
+                    queue.sched = Sched::Scheduled; // never again
+                    false
+                }
+                TurnEnd::Yield if queue.items.is_empty() => {
+                    queue.sched = Sched::Idle;
+                    false
+                }
+                TurnEnd::Yield => true,
+            }
+        };
+        if again {
+            let (workers, awaited) = (self.workers.clone(), self.is_awaited());
+            workers.submit(self, awaited);
+        }
+    }
+}
+
+impl<T> Drop for Mailbox<T> {
+    fn drop(&mut self) {
+        let queue = self.queue.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for item in std::mem::take(&mut queue.items) {
+            panic::drop_queued(item);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}

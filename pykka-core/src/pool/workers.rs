@@ -1,0 +1,395 @@
+//! A pool's threads: the run queue, the permits that keep its parallelism fixed, and the
+//! spare threads that take a blocked worker's place.
+//!
+//! - **Run queue.** Actors with messages wait in a crossbeam channel (the back of the queue)
+//!   or in the *front lane*, for actors a blocked pool thread waits on and for the next actor
+//!   of a worker that blocks. A worker also has a *next* slot: an actor that a turn on this
+//!   worker scheduled runs right after it, on the same worker, without waking anyone (a reply,
+//!   the next hop of a ring). At most [`NEXT_RUNS`] such turns in a row, then the slot goes
+//!   to the back of the queue, so two actors bouncing messages cannot starve the rest.
+//! - **Permits.** `workers` threads hold a permit: only they take turns. A thread about to
+//!   block inside a turn gives its permit up ([`begin_blocking`]); an idle spare takes it, or a
+//!   new thread is started with it, so the pool keeps running `workers` turns at a time. When
+//!   the wait ends the thread finishes its turn without a permit, then takes a free one or
+//!   becomes an idle spare, which retires after the pool's `spare_idle`.
+//! - **The cap.** At most `max_threads` threads exist. At the cap a blocking thread gives its
+//!   permit up all the same but nobody takes its place: the wait is plain blocking, the pool
+//!   runs fewer turns at a time until a thread comes back, and it says so once at WARN. Never
+//!   an error.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::limits;
+
+/// How many turns in a row a worker takes from its next slot before it looks at the queue.
+const NEXT_RUNS: u32 = 32;
+
+/// Something the pool runs a turn of: a pooled actor's mailbox.
+pub(crate) trait Runnable: Send + Sync {
+    /// Runs one turn, and schedules the next one if there is more to do.
+    fn run(self: Arc<Self>);
+}
+
+type Task = Arc<dyn Runnable>;
+
+/// What travels through the run queue.
+enum Job {
+    Run(Task),
+    /// Look at the front lane (or at the pool closing).
+    Poke,
+}
+
+/// The settings a pool is built with.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) name: &'static str,
+    pub(crate) workers: usize,
+    pub(crate) max_threads: usize,
+    pub(crate) budget: u32,
+    pub(crate) spare_idle: Duration,
+}
+
+#[derive(Default)]
+struct Threads {
+    /// Threads alive (workers and spares).
+    alive: usize,
+    /// Threads holding a permit.
+    active: usize,
+    /// Threads without a permit waiting for one.
+    idle_spares: usize,
+    /// The most threads ever alive at once.
+    peak: usize,
+    /// Threads started so far, for their names.
+    started: usize,
+    /// The cap was reached and said so.
+    warned: bool,
+    /// The pool is shutting down: threads end.
+    closing: bool,
+}
+
+/// A pool's threads and run queue.
+pub(crate) struct Workers {
+    pub(crate) settings: Settings,
+    tx: Sender<Job>,
+    rx: Receiver<Job>,
+    front: Mutex<VecDeque<Task>>,
+    front_len: AtomicUsize,
+    threads: Mutex<Threads>,
+    permits: Condvar,
+    /// Pool threads blocked now.
+    blocked: AtomicUsize,
+}
+
+/// What a pool thread knows about itself.
+struct Here {
+    workers: Arc<Workers>,
+    permit: bool,
+    next: Option<Task>,
+    next_runs: u32,
+}
+
+thread_local! {
+    static HERE: RefCell<Option<Here>> = const { RefCell::new(None) };
+}
+
+impl Workers {
+    /// Builds the pool's state and starts its `workers` threads.
+    pub(crate) fn start(settings: Settings) -> std::io::Result<Arc<Self>> {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let workers = Arc::new(Workers {
+            settings,
+            tx,
+            rx,
+            front: Mutex::new(VecDeque::new()),
+            front_len: AtomicUsize::new(0),
+            threads: Mutex::new(Threads::default()),
+            permits: Condvar::new(),
+            blocked: AtomicUsize::new(0),
+        });
+        for _ in 0..workers.settings.workers {
+            let mut threads = workers.lock();
+            threads.alive += 1;
+            threads.active += 1;
+            threads.peak = threads.peak.max(threads.alive);
+            threads.started += 1;
+            let n = threads.started;
+            drop(threads);
+            if let Err(e) = workers.spawn(n, limits::acquire().ok()) {
+                workers.close();
+                return Err(e);
+            }
+        }
+        Ok(workers)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Threads> {
+        self.threads.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts thread number `n`, which holds a permit from the start.
+    fn spawn(self: &Arc<Self>, n: usize, slot: Option<limits::Slot>) -> std::io::Result<()> {
+        let workers = self.clone();
+        std::thread::Builder::new()
+            .name(format!("{}-{n}", self.settings.name))
+            .spawn(move || {
+                let _slot = slot;
+                workers.main();
+            })
+            .map(drop)
+    }
+
+    /// Queues a turn of `task`: at the front (an awaited actor), in this worker's next slot
+    /// (scheduled from one of this pool's turns), or at the back.
+    pub(crate) fn submit(self: &Arc<Self>, task: Task, front: bool) {
+        if front {
+            self.push_front(task);
+            return;
+        }
+        let task = HERE.with(|here| {
+            let mut here = here.borrow_mut();
+            match here.as_mut() {
+                Some(here) if here.permit && Arc::ptr_eq(&here.workers, self) => here.next.replace(task),
+                _ => Some(task),
+            }
+        });
+        if let Some(task) = task {
+            let _ = self.tx.send(Job::Run(task));
+        }
+    }
+
+    fn push_front(&self, task: Task) {
+        self.front
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_back(task);
+        self.front_len.fetch_add(1, Ordering::Release);
+        let _ = self.tx.send(Job::Poke);
+    }
+
+    fn pop_front(&self) -> Option<Task> {
+        if self.front_len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let task = self.front.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+        if task.is_some() {
+            self.front_len.fetch_sub(1, Ordering::Release);
+        }
+        task
+    }
+
+    /// A pool thread's loop: take a turn, run it, again; without a permit, get one or retire.
+    fn main(self: Arc<Self>) {
+        HERE.with(|here| {
+            *here.borrow_mut() = Some(Here {
+                workers: self.clone(),
+                permit: true,
+                next: None,
+                next_runs: 0,
+            });
+        });
+        loop {
+            let permit = HERE.with(|here| here.borrow().as_ref().is_some_and(|h| h.permit));
+            if !permit {
+                if !self.reacquire() {
+                    break;
+                }
+                HERE.with(|here| {
+                    if let Some(h) = here.borrow_mut().as_mut() {
+                        h.permit = true;
+                    }
+                });
+            }
+            let Some(task) = self.next_task() else {
+                break;
+            };
+            task.run();
+        }
+        let next = HERE.with(|here| here.borrow_mut().take().and_then(|h| h.next));
+        if let Some(task) = next {
+            self.push_front(task);
+        }
+    }
+
+    /// The next turn to run: the next slot (a limited number of times in a row), the front
+    /// lane, then the back of the queue, waiting for one. `None` when the pool closes.
+    fn next_task(&self) -> Option<Task> {
+        let next = HERE.with(|here| {
+            let mut here = here.borrow_mut();
+            let here = here.as_mut()?;
+            let task = here.next.take()?;
+            if here.next_runs < NEXT_RUNS {
+                here.next_runs += 1;
+                Some(Ok(task))
+            } else {
+                here.next_runs = 0;
+                Some(Err(task))
+            }
+        });
+        match next {
+            Some(Ok(task)) => return Some(task),
+            Some(Err(task)) => {
+                let _ = self.tx.send(Job::Run(task));
+            }
+            None => HERE.with(|here| {
+                if let Some(h) = here.borrow_mut().as_mut() {
+                    h.next_runs = 0;
+                }
+            }),
+        }
+        loop {
+            if let Some(task) = self.pop_front() {
+                return Some(task);
+            }
+            if self.lock().closing {
+                return None;
+            }
+            match self.rx.recv() {
+                Ok(Job::Run(task)) => return Some(task),
+                Ok(Job::Poke) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
+    /// the thread is to end (idle for `spare_idle` with the permits taken, or the pool closing).
+    fn reacquire(&self) -> bool {
+        let mut threads = self.lock();
+        loop {
+            if threads.closing {
+                threads.alive -= 1;
+                return false;
+            }
+            if threads.active < self.settings.workers {
+                threads.active += 1;
+                return true;
+            }
+            threads.idle_spares += 1;
+            let (guard, waited) = self
+                .permits
+                .wait_timeout(threads, self.settings.spare_idle)
+                .unwrap_or_else(PoisonError::into_inner);
+            threads = guard;
+            threads.idle_spares -= 1;
+            if waited.timed_out() && threads.active >= self.settings.workers {
+                threads.alive -= 1;
+                return false;
+            }
+        }
+    }
+
+    /// Gives this thread's permit to a spare: wakes an idle one, or starts one under the cap.
+    fn release_permit(self: &Arc<Self>) {
+        let mut threads = self.lock();
+        threads.active -= 1;
+        if threads.closing {
+            return;
+        }
+        if threads.idle_spares > 0 {
+            drop(threads);
+            self.permits.notify_one();
+            return;
+        }
+        if threads.alive >= self.settings.max_threads {
+            self.at_cap(threads, None);
+            return;
+        }
+        let slot = match limits::acquire() {
+            Ok(slot) => slot,
+            Err(refused) => {
+                self.at_cap(threads, Some(refused.reason()));
+                return;
+            }
+        };
+        threads.alive += 1;
+        threads.active += 1;
+        threads.peak = threads.peak.max(threads.alive);
+        threads.started += 1;
+        let n = threads.started;
+        drop(threads);
+        if let Err(e) = self.spawn(n, Some(slot)) {
+            let mut threads = self.lock();
+            threads.alive -= 1;
+            threads.active -= 1;
+            self.at_cap(threads, Some(format!("the operating system refused a thread: {e}")));
+        }
+    }
+
+    /// No thread takes a blocked worker's place: says so once.
+    fn at_cap(&self, mut threads: MutexGuard<'_, Threads>, why: Option<String>) {
+        if std::mem::replace(&mut threads.warned, true) {
+            return;
+        }
+        let (name, alive, max) = (self.settings.name, threads.alive, self.settings.max_threads);
+        drop(threads);
+        let why = why.unwrap_or_else(|| format!("it has {alive} of its at most {max} threads"));
+        tracing::warn!(
+            target: "pykka",
+            pool = name,
+            "Pool {name} cannot start a spare thread ({why}): a blocked actor now holds its worker \
+             until its wait ends (said once per pool)"
+        );
+    }
+
+    /// Ends every thread once its current turn is done.
+    pub(crate) fn close(&self) {
+        let alive = {
+            let mut threads = self.lock();
+            threads.closing = true;
+            threads.alive
+        };
+        self.permits.notify_all();
+        for _ in 0..alive {
+            let _ = self.tx.send(Job::Poke);
+        }
+    }
+
+    /// Threads alive now, the most ever alive, and blocked now.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let threads = self.lock();
+        (threads.alive, threads.peak)
+    }
+
+    /// Pool threads blocked now.
+    pub(crate) fn blocked(&self) -> usize {
+        self.blocked.load(Ordering::Relaxed)
+    }
+}
+
+/// A blocking section on a pool thread: its permit went to a spare; see [`begin_blocking`].
+pub(crate) struct Handoff {
+    workers: Arc<Workers>,
+}
+
+impl Drop for Handoff {
+    fn drop(&mut self) {
+        self.workers.blocked.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Called by a thread about to block: if it is a pool thread holding a permit, gives the
+/// permit (and its next slot, to the front lane) away. `None` on any other thread, and on a
+/// pool thread already without a permit.
+pub(crate) fn begin_blocking() -> Option<Handoff> {
+    let (workers, next) = HERE.with(|here| {
+        let mut here = here.try_borrow_mut().ok()?;
+        let here = here.as_mut()?;
+        if !here.permit {
+            return None;
+        }
+        here.permit = false;
+        Some((here.workers.clone(), here.next.take()))
+    })?;
+    if let Some(task) = next {
+        workers.push_front(task);
+    }
+    workers.blocked.fetch_add(1, Ordering::Relaxed);
+    workers.release_permit();
+    Some(Handoff { workers })
+}
