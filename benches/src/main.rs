@@ -6,8 +6,9 @@
 //!
 //! Prints one JSON line per workload (all of them if none is named), in the schema of the
 //! shared anchors (`bench/run_all.sh --extra pykka-rs=…/pykka-bench`), with system
-//! `pykka-rs`. `--runtime` picks what drives the actors: `thread` (the default, one OS thread
-//! per actor) or `pool` (the pooled runtime; its lines also carry `"runtime": "pool"`).
+//! `pykka-rs`. `--runtime` picks what drives the actors: `thread` (one OS thread per actor,
+//! the default unless `PYKKA_RUNTIME=pool` is set) or `pool` (`pykka::Pool::global()`; its
+//! lines also carry `"runtime": "pool"`).
 //! `--actors K` (default 10,000) is read by `many_actors` only. A `--bench` argument, which
 //! `cargo bench` passes, is ignored.
 //!
@@ -46,7 +47,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             target: 1.5,
             reps: 5,
             actors: MANY_ACTORS,
-            runtime: Runtime::Thread,
+            runtime: Runtime::default_for_process(),
         },
         workloads: Vec::new(),
         bench_flag: false,
