@@ -12,6 +12,8 @@
 
 use std::time::Instant;
 
+use super::runtime::Runtime;
+
 /// Actors that the `fanout` driver sends to round-robin.
 pub(crate) const FANOUT_K: usize = 100;
 
@@ -20,6 +22,12 @@ pub(crate) const SPAWN_BATCH: usize = 1000;
 
 /// Actors added per repetition of the `memory` workload.
 pub(crate) const MEMORY_ACTORS: usize = 1000;
+
+/// Actors in the `ring` workload.
+pub(crate) const RING_SIZE: usize = 1000;
+
+/// The default K of the `many_actors` workload (`--actors K`).
+pub(crate) const MANY_ACTORS: usize = 10_000;
 
 /// What a benchmark run is asked for.
 #[derive(Debug, Clone)]
@@ -30,6 +38,10 @@ pub(crate) struct Config {
     pub(crate) target: f64,
     /// Timed runs after calibration.
     pub(crate) reps: usize,
+    /// K of `many_actors` (`--actors`); no other workload reads it.
+    pub(crate) actors: usize,
+    /// The runtime the workloads start their actors on (`--runtime`).
+    pub(crate) runtime: Runtime,
 }
 
 /// Latency figures of one run, in microseconds.
@@ -152,7 +164,7 @@ pub(crate) fn bench_rate(
     let (_, samples) = repeat(config, n0, max_n, run);
     let rates: Vec<f64> = samples.iter().map(|s| s.n as f64 / s.elapsed).collect();
     println!(
-        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {}, \"unit\": \"{}\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}}}",
+        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {}, \"unit\": \"{}\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}{}}}",
         config.system,
         workload,
         median(rates.clone()),
@@ -160,6 +172,7 @@ pub(crate) fn bench_rate(
         samples[0].n,
         json_list(&rates),
         median_elapsed(&samples),
+        config.runtime.json_fields(),
     );
 }
 
@@ -170,7 +183,7 @@ pub(crate) fn bench_latency(config: &Config, workload: &str, n0: u64, max_n: u64
     let over_runs = |field: fn(&Latency) -> f64| median(samples.iter().map(|s| field(&s.latency())).collect());
     let means: Vec<f64> = samples.iter().map(|s| s.latency().mean_us).collect();
     println!(
-        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {}, \"unit\": \"us mean\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"p50_us\": {}, \"p99_us\": {}}}",
+        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {}, \"unit\": \"us mean\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"p50_us\": {}, \"p99_us\": {}{}}}",
         config.system,
         workload,
         median(means.clone()),
@@ -179,6 +192,7 @@ pub(crate) fn bench_latency(config: &Config, workload: &str, n0: u64, max_n: u64
         median_elapsed(&samples),
         over_runs(|l| l.p50_us),
         over_runs(|l| l.p99_us),
+        config.runtime.json_fields(),
     );
 }
 
@@ -198,13 +212,92 @@ pub(crate) fn bench_memory<G>(config: &Config, mut spawn_batch: impl FnMut(usize
         per_actor.push((after as f64 - before as f64) / MEMORY_ACTORS as f64);
     }
     println!(
-        "{{\"system\": \"{}\", \"workload\": \"memory\", \"value\": {}, \"unit\": \"KiB/actor\", \"n\": {}, \"reps\": {}}}",
+        "{{\"system\": \"{}\", \"workload\": \"memory\", \"value\": {}, \"unit\": \"KiB/actor\", \"n\": {}, \"reps\": {}{}}}",
         config.system,
         median(per_actor.clone()),
         MEMORY_ACTORS,
         json_list(&per_actor),
+        config.runtime.json_fields(),
     );
     drop(alive);
+}
+
+/// Runs the `many_actors` workload and prints its line. No calibration and no warm-up: each
+/// of the `reps` repetitions builds up K = `config.actors` actors from nothing and stops them
+/// again.
+///
+/// `start(K)` starts the K actors, tells and asks each once, and returns once every reply is
+/// in, with a guard holding them (timed: value = K / seconds, median over reps); `stop(guard)`
+/// stops them all and returns once every one has stopped (timed: `stop_s`, median). The RSS
+/// growth across the build-up / K of the first repetition is `kib_per_actor` (later ones reuse
+/// the memory the previous stop freed; all are in `kib_reps`). If `start` cannot create K
+/// actors it returns the ones it did start and the reason: those are stopped and the line is
+/// an `"error"` line instead.
+pub(crate) fn bench_many<G>(
+    config: &Config,
+    mut start: impl FnMut(usize) -> Result<G, (G, String)>,
+    mut stop: impl FnMut(G),
+) {
+    let k = config.actors;
+    let mut rates = Vec::with_capacity(config.reps);
+    let mut elapsed = Vec::with_capacity(config.reps);
+    let mut kibs = Vec::with_capacity(config.reps);
+    let mut stops = Vec::with_capacity(config.reps);
+    for rep in 1..=config.reps {
+        let before = rss_kib();
+        let t = Instant::now();
+        let guard = match start(k) {
+            Ok(guard) => guard,
+            Err((guard, reason)) => {
+                stop(guard);
+                println!(
+                    "{{\"system\": \"{}\", \"workload\": \"many_actors\", \"actors\": {}, \"error\": {}{}}}",
+                    config.system,
+                    k,
+                    json_string(&format!("rep {rep}: {reason}")),
+                    config.runtime.json_fields(),
+                );
+                return;
+            }
+        };
+        let build_up = secs(t);
+        let after = rss_kib();
+        let t = Instant::now();
+        stop(guard);
+        stops.push(secs(t));
+        rates.push(k as f64 / build_up);
+        elapsed.push(build_up);
+        kibs.push((after as f64 - before as f64) / k as f64);
+    }
+    println!(
+        "{{\"system\": \"{}\", \"workload\": \"many_actors\", \"value\": {}, \"unit\": \"actors/s\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"actors\": {}, \"kib_per_actor\": {}, \"kib_reps\": {}, \"stop_s\": {}{}}}",
+        config.system,
+        median(rates.clone()),
+        k,
+        json_list(&rates),
+        median(elapsed),
+        k,
+        kibs[0],
+        json_list(&kibs),
+        median(stops),
+        config.runtime.json_fields(),
+    );
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The resident set size of this process (`VmRSS`), in KiB.
@@ -289,7 +382,7 @@ pub(crate) fn bench_timers(config: &Config, workload: &str, mut run: impl FnMut(
     };
     let (p50, p99) = (lateness(50.0), lateness(99.0));
     println!(
-        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {:.1}, \"unit\": \"ns/timer scheduled\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"schedule_ns\": {:.1}, \"cancel_ns\": {:.1}, \"cancel_ns_reps\": {}, \"lateness_p50_us\": {:.1}, \"lateness_p99_us\": {:.1}, \"lateness_p50_us_reps\": {}, \"lateness_p99_us_reps\": {}}}",
+        "{{\"system\": \"{}\", \"workload\": \"{}\", \"value\": {:.1}, \"unit\": \"ns/timer scheduled\", \"n\": {}, \"reps\": {}, \"elapsed_s\": {:.3}, \"schedule_ns\": {:.1}, \"cancel_ns\": {:.1}, \"cancel_ns_reps\": {}, \"lateness_p50_us\": {:.1}, \"lateness_p99_us\": {:.1}, \"lateness_p50_us_reps\": {}, \"lateness_p99_us_reps\": {}{}}}",
         config.system,
         workload,
         median(schedule.clone()),
@@ -303,5 +396,6 @@ pub(crate) fn bench_timers(config: &Config, workload: &str, mut run: impl FnMut(
         median(p99.clone()),
         json_list(&p50),
         json_list(&p99),
+        config.runtime.json_fields(),
     );
 }

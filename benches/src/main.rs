@@ -1,20 +1,26 @@
 //! `pykka-bench`: the shared actor workloads on pykka-rs.
 //!
 //! ```text
-//! pykka-bench [--target SECONDS] [--reps R] [WORKLOAD ...]
+//! pykka-bench [--runtime thread|pool] [--target SECONDS] [--reps R] [--actors K] [WORKLOAD ...]
 //! ```
 //!
 //! Prints one JSON line per workload (all of them if none is named), in the schema of the
 //! shared anchors (`bench/run_all.sh --extra pykka-rs=…/pykka-bench`), with system
-//! `pykka-rs`. A `--bench` argument, which `cargo bench` passes, is ignored.
+//! `pykka-rs`. `--runtime` picks what drives the actors: `thread` (one OS thread per actor,
+//! the default unless `PYKKA_RUNTIME=pool` is set) or `pool` (`pykka::Pool::global()`; its
+//! lines also carry `"runtime": "pool"`).
+//! `--actors K` (default 10,000) is read by `many_actors` only. A `--bench` argument, which
+//! `cargo bench` passes, is ignored.
 //!
 //! The same file is the root of the `actors` bench target (`cargo bench -p benches`), which
 //! includes it as a module and calls [`cli`].
 
 mod common;
+mod runtime;
 mod workloads;
 
-use common::Config;
+use common::{Config, MANY_ACTORS};
+use runtime::Runtime;
 use workloads::WORKLOADS;
 
 /// The `system` field of the JSON lines.
@@ -29,13 +35,19 @@ struct Options {
     bench_flag: bool,
 }
 
-/// Parses `--target S --reps R WORKLOAD...`; an error is the reason for the usage message.
+/// The K of `many_actors` in a smoke run (`cargo test --benches`) without `--actors`.
+const SMOKE_ACTORS: usize = 1000;
+
+/// Parses `--runtime thread|pool --target S --reps R --actors K WORKLOAD...`; an error is the
+/// reason for the usage message.
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         config: Config {
             system: SYSTEM,
             target: 1.5,
             reps: 5,
+            actors: MANY_ACTORS,
+            runtime: Runtime::default_for_process(),
         },
         workloads: Vec::new(),
         bench_flag: false,
@@ -55,6 +67,17 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                     .and_then(|v| v.parse().ok())
                     .filter(|r: &usize| *r > 0)
                     .ok_or("--reps needs a positive integer")?;
+            }
+            "--actors" => {
+                options.config.actors = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|k: &usize| *k > 0)
+                    .ok_or("--actors needs a positive integer")?;
+            }
+            "--runtime" => {
+                let name = args.next().ok_or("--runtime needs `thread` or `pool`")?;
+                options.config.runtime = Runtime::parse(&name)?;
             }
             "--bench" => options.bench_flag = true,
             "-h" | "--help" => return Err(String::new()),
@@ -76,7 +99,7 @@ fn usage(reason: &str) -> ! {
         eprintln!("pykka-bench: {reason}");
     }
     eprintln!(
-        "usage: pykka-bench [--target SECONDS] [--reps R] [WORKLOAD ...]\nworkloads: {}",
+        "usage: pykka-bench [--runtime thread|pool] [--target SECONDS] [--reps R] [--actors K] [WORKLOAD ...]\nworkloads: {}",
         WORKLOADS.join(" ")
     );
     std::process::exit(2);
@@ -86,13 +109,20 @@ fn usage(reason: &str) -> ! {
 ///
 /// With `smoke_unless_bench` (the `actors` bench target), a run without `--bench` is
 /// `cargo test --benches` checking that the target works: every workload then runs once,
-/// briefly, unless `--target`/`--reps` say otherwise.
+/// briefly (`many_actors` with 1000 actors), unless `--target`/`--reps`/`--actors` say
+/// otherwise.
 pub(crate) fn cli(smoke_unless_bench: bool) {
     let explicit = std::env::args().any(|a| a == "--target" || a == "--reps");
+    let explicit_actors = std::env::args().any(|a| a == "--actors");
     let mut options = parse(std::env::args().skip(1)).unwrap_or_else(|reason| usage(&reason));
-    if smoke_unless_bench && !options.bench_flag && !explicit {
-        options.config.target = 0.01;
-        options.config.reps = 1;
+    if smoke_unless_bench && !options.bench_flag {
+        if !explicit {
+            options.config.target = 0.01;
+            options.config.reps = 1;
+        }
+        if !explicit_actors {
+            options.config.actors = SMOKE_ACTORS;
+        }
     }
     for workload in &options.workloads {
         workloads::run(&options.config, workload);

@@ -1,9 +1,10 @@
 //! The workloads, on pykka actors.
 //!
-//! The first seven are ports of the `raw` baseline of the shared anchors (`peers/src/raw.rs`:
+//! The first nine are ports of the `raw` baseline of the shared anchors (`peers/src/raw.rs`:
 //! one thread per actor, a crossbeam inbox, a fresh oneshot per ask): same calibration bounds,
 //! same counts, same checks, with pykka's [`Actor`], [`ActorRef`] and [`Future`] in place of
-//! hand-made threads and channels. `restart` is pykka's own (the baseline has no restarts), and
+//! hand-made threads and channels. Every workload starts its actors through
+//! [`Runtime`], so the same code runs on threads or on the pool (`--runtime`). `restart` is pykka's own (the baseline has no restarts), and
 //! so are `timers` and `delayed_sends`: 100k timers scheduled, half of them cancelled, the rest
 //! fired (see [`timers`]).
 
@@ -12,12 +13,13 @@ use std::time::{Duration, Instant};
 use pykka::{Actor, ActorRef, Context, Future, Promise, RestartPolicy, TimerHandle, Unhandled};
 
 use super::common::{
-    Config, FANOUT_K, MEMORY_ACTORS, Recorder, SPAWN_BATCH, Sample, TIMERS_N, TimerSample, bench_latency, bench_memory,
-    bench_rate, bench_timers, secs,
+    Config, FANOUT_K, MEMORY_ACTORS, RING_SIZE, Recorder, SPAWN_BATCH, Sample, TIMERS_N, TimerSample, bench_latency,
+    bench_many, bench_memory, bench_rate, bench_timers, secs,
 };
+use super::runtime::Runtime;
 
 /// Every workload, in the order a run without arguments goes through them.
-pub(crate) const WORKLOADS: [&str; 10] = [
+pub(crate) const WORKLOADS: [&str; 12] = [
     "tell_throughput",
     "ask_roundtrip",
     "proxy_call_roundtrip",
@@ -25,6 +27,8 @@ pub(crate) const WORKLOADS: [&str; 10] = [
     "fanout",
     "pingpong",
     "memory",
+    "ring",
+    "many_actors",
     "restart",
     "timers",
     "delayed_sends",
@@ -44,6 +48,8 @@ pub(crate) fn run(config: &Config, workload: &str) {
         "fanout" => fanout(config),
         "pingpong" => pingpong(config),
         "memory" => memory(config),
+        "ring" => ring(config),
+        "many_actors" => many_actors(config),
         "restart" => restart(config),
         "timers" => timers(config),
         "delayed_sends" => delayed_sends(config),
@@ -104,10 +110,10 @@ struct Fleet {
 }
 
 impl Fleet {
-    /// Starts `k` counters.
-    fn start(k: usize) -> Self {
+    /// Starts `k` counters on `runtime`.
+    fn start(runtime: Runtime, k: usize) -> Self {
         Fleet {
-            actors: start_counters(k),
+            actors: start_counters(runtime, k),
         }
     }
 
@@ -123,8 +129,8 @@ impl Drop for Fleet {
     }
 }
 
-fn start_counters(k: usize) -> Vec<ActorRef<Counter>> {
-    (0..k).map(|_| Counter::default().start()).collect()
+fn start_counters(runtime: Runtime, k: usize) -> Vec<ActorRef<Counter>> {
+    (0..k).map(|_| runtime.start(Counter::default())).collect()
 }
 
 /// Sends every actor a stop without waiting, then waits for each to stop and joins its thread.
@@ -141,7 +147,7 @@ fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
 
 /// One actor; the driver tells N increments, then one ask waits for all of them.
 fn tell_throughput(config: &Config) {
-    let fleet = Fleet::start(1);
+    let fleet = Fleet::start(config.runtime, 1);
     let counter = fleet.first();
     bench_rate(config, "tell_throughput", "msgs/s", 1000, 50_000_000, |n| {
         let t = Instant::now();
@@ -155,7 +161,7 @@ fn tell_throughput(config: &Config) {
 
 /// N sequential blocking asks: send `i`, get `i + 1` back.
 fn ask_roundtrip(config: &Config) {
-    let fleet = Fleet::start(1);
+    let fleet = Fleet::start(config.runtime, 1);
     let counter = fleet.first();
     bench_latency(config, "ask_roundtrip", 1000, 20_000_000, |n| {
         let mut recorder = Recorder::new(n);
@@ -171,7 +177,7 @@ fn ask_roundtrip(config: &Config) {
 
 /// N sequential `proxy.add(i).get()` calls.
 fn proxy_call_roundtrip(config: &Config) {
-    let fleet = Fleet::start(1);
+    let fleet = Fleet::start(config.runtime, 1);
     let proxy = fleet.first().proxy().expect("the counter is alive");
     bench_latency(config, "proxy_call_roundtrip", 1000, 20_000_000, |n| {
         let mut recorder = Recorder::new(n);
@@ -191,7 +197,7 @@ fn spawn_stop(config: &Config) {
     bench_rate(config, "spawn_stop", "actors/s", 1, 100_000, |cycles| {
         let t = Instant::now();
         for _ in 0..cycles {
-            let actors = start_counters(SPAWN_BATCH);
+            let actors = start_counters(config.runtime, SPAWN_BATCH);
             stop_all(&actors);
         }
         Sample::rate(secs(t), cycles * SPAWN_BATCH as u64)
@@ -201,7 +207,7 @@ fn spawn_stop(config: &Config) {
 /// FANOUT_K actors started beforehand; the driver tells N increments round-robin, then asks
 /// each actor once.
 fn fanout(config: &Config) {
-    let fleet = Fleet::start(FANOUT_K);
+    let fleet = Fleet::start(config.runtime, FANOUT_K);
     bench_rate(config, "fanout", "msgs/s", 1000, 50_000_000, |n| {
         let per_actor = (n / FANOUT_K as u64).max(1);
         let t = Instant::now();
@@ -279,13 +285,12 @@ impl Actor for Pong {
 fn pingpong(config: &Config) {
     bench_rate(config, "pingpong", "roundtrips/s", 100, 50_000_000, |n| {
         let (done, finished) = Promise::new();
-        let ping = Ping {
+        let ping = config.runtime.start(Ping {
             rounds: n,
             pong: None,
             done: Some(done),
-        }
-        .start();
-        let pong = Pong { ping: ping.clone() }.start();
+        });
+        let pong = config.runtime.start(Pong { ping: ping.clone() });
         ping.tell(PingMsg::Partner(pong.clone())).expect("ping is alive");
         let t = Instant::now();
         ping.tell(PingMsg::Ball(0)).expect("ping is alive");
@@ -306,13 +311,128 @@ fn pingpong(config: &Config) {
 fn memory(config: &Config) {
     bench_memory(config, |m| {
         debug_assert_eq!(m, MEMORY_ACTORS);
-        let fleet = Fleet::start(m);
+        let fleet = Fleet::start(config.runtime, m);
         for (i, counter) in fleet.actors.iter().enumerate() {
             let i = i as u64;
             assert_eq!(counter.ask(CounterMsg::Echo(i)).expect("the counter replies"), i + 1);
         }
         fleet
     });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ring: the classic Erlang ring, every hop wakes a different actor.
+
+/// One node of the ring: passes the token on to the next node, one hop less.
+#[derive(Debug)]
+struct RingNode {
+    /// Where the node stands in the ring (what it answers when the token ends with it).
+    index: usize,
+    /// The next node, set once by [`RingMsg::Link`] before any token.
+    next: Option<ActorRef<RingNode>>,
+    /// Completed with `index` when the token ends here; set by [`RingMsg::Arm`].
+    done: Option<Promise<usize>>,
+}
+
+#[derive(Debug)]
+enum RingMsg {
+    /// The next node of the ring.
+    Link(ActorRef<RingNode>),
+    /// The promise to complete when the token ends at this node (sent by ask, so it is acked).
+    Arm(Promise<usize>),
+    /// The token with its remaining hops: passed on as `k - 1`, or, at 0, the end.
+    Token(u64),
+}
+
+impl Actor for RingNode {
+    type Message = RingMsg;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, message: RingMsg) -> Result<(), Unhandled> {
+        match message {
+            RingMsg::Token(0) => match self.done.take() {
+                Some(done) => done.set(self.index),
+                // Cannot happen with the driver below; if it did, the driver's bounded wait
+                // would fail the run rather than hang.
+                None => panic!("the token ended at node {}, which was not armed", self.index),
+            },
+            RingMsg::Token(k) => {
+                let next = self.next.as_ref().expect("the ring is linked before any token");
+                next.tell(RingMsg::Token(k - 1)).expect("the next node is alive");
+            }
+            RingMsg::Link(next) => self.next = Some(next),
+            RingMsg::Arm(done) => self.done = Some(done),
+        }
+        Ok(())
+    }
+}
+
+/// RING_SIZE nodes started and linked once (not timed); each run arms node N mod RING_SIZE
+/// (by ask, not timed), tells node 0 the token N, and waits for the armed node to answer with
+/// its index, which must be N mod RING_SIZE.
+fn ring(config: &Config) {
+    let ring: Vec<ActorRef<RingNode>> = (0..RING_SIZE)
+        .map(|index| {
+            config.runtime.start(RingNode {
+                index,
+                next: None,
+                done: None,
+            })
+        })
+        .collect();
+    for (i, node) in ring.iter().enumerate() {
+        let next = ring[(i + 1) % RING_SIZE].clone();
+        node.ask(RingMsg::Link(next)).expect("the node is alive");
+    }
+    // A bound on one run that no working ring comes near (a run lasts about the target), so
+    // that a lost token fails the run instead of hanging it.
+    let bound = Duration::from_secs_f64(60.0 + 100.0 * config.target);
+    bench_rate(config, "ring", "hops/s", 1000, 50_000_000, |n| {
+        let last = (n % RING_SIZE as u64) as usize;
+        let (done, finished) = Promise::new();
+        ring[last].ask(RingMsg::Arm(done)).expect("the node is alive");
+        let t = Instant::now();
+        ring[0].tell(RingMsg::Token(n)).expect("node 0 is alive");
+        let got = finished.wait_timeout(bound).expect("the token comes back");
+        let elapsed = secs(t);
+        assert_eq!(got, last, "the token ended at node N mod {RING_SIZE}");
+        Sample::rate(elapsed, n)
+    });
+    stop_all(&ring);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many actors.
+
+/// Each repetition builds up K counters from nothing (`--actors K`): start each and tell it
+/// one increment, then ask every one for its count (all K asks in flight, then every reply
+/// awaited, each 1); then stops them all. A start that fails (thread or memory limits) ends
+/// the workload with an error line, after stopping the actors already started.
+fn many_actors(config: &Config) {
+    bench_many(
+        config,
+        |k| {
+            let mut actors = Vec::with_capacity(k);
+            for _ in 0..k {
+                match config.runtime.try_start(Counter::default()) {
+                    Ok(counter) => {
+                        counter.tell(CounterMsg::Inc).expect("the counter is alive");
+                        actors.push(counter);
+                    }
+                    Err(error) => {
+                        let reason = format!("start failed after {} actors: {error}", actors.len());
+                        return Err((Fleet { actors }, reason));
+                    }
+                }
+            }
+            let replies: Vec<Future<u64>> = actors.iter().map(|c| c.ask_future(CounterMsg::Get)).collect();
+            for reply in replies {
+                assert_eq!(reply.wait().expect("the counter replies"), 1);
+            }
+            Ok(Fleet { actors })
+        },
+        drop,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,7 +474,7 @@ fn restart(config: &Config) {
     // A zero window forgets each restart at once: no intensity limit, and no backoff.
     let policy = RestartPolicy::permanent().intensity(u32::MAX, Duration::ZERO);
     let mut incarnations = 0;
-    let actor = Phoenix::start_restarting(policy, move || {
+    let actor = config.runtime.start_restarting(policy, move || {
         incarnations += 1;
         Phoenix {
             incarnation: incarnations,
@@ -516,11 +636,10 @@ impl Actor for TimerOwner {
 /// Timers owned by one actor (`Context::timers`), scheduled and cancelled from its handler,
 /// served by its receive loop.
 fn timers(config: &Config) {
-    let owner = TimerOwner {
+    let owner = config.runtime.start(TimerOwner {
         random: 0x9e37_79b9_7f4a_7c15,
         ..TimerOwner::default()
-    }
-    .start();
+    });
     let window = Duration::from_secs_f64(config.target.max(0.05));
     bench_timers(config, "timers", || {
         let t = Instant::now();
@@ -574,7 +693,7 @@ impl Actor for Sink {
 /// Delayed sends (`ActorRef::tell_after`) from the driver's thread to one actor, served by the
 /// shared timer thread; cancelled through their handles.
 fn delayed_sends(config: &Config) {
-    let sink = Sink::default().start();
+    let sink = config.runtime.start(Sink::default());
     let window = Duration::from_secs_f64(config.target.max(0.05));
     let mut random = Xorshift(0x9e37_79b9_7f4a_7c15);
     bench_timers(config, "delayed_sends", || {
