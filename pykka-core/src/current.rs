@@ -46,3 +46,8 @@ pub(crate) fn is<A: Actor>(cell: &Arc<Cell<A>>) -> bool {
             .is_some_and(|running| std::ptr::addr_eq(Arc::as_ptr(running), Arc::as_ptr(cell)))
     })
 }
+
+/// Whether this thread runs an actor now.
+pub(crate) fn running_an_actor() -> bool {
+    RUNNING.with(|r| r.borrow().is_some())
+}
