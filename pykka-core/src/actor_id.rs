@@ -16,13 +16,15 @@ struct IdInner {
     name: &'static str,
     /// The UUID of the URN, as a number: what ids are compared by.
     key: u128,
-    urn: String,
+    /// `urn:uuid:` and the UUID's 36 characters, in the same allocation (ASCII).
+    urn: [u8; uuid::fmt::Urn::LENGTH],
 }
 
 impl ActorId {
     pub(crate) fn new(name: &'static str) -> Self {
-        let uuid = uuid::Uuid::new_v4();
-        let urn = format!("urn:uuid:{uuid}");
+        let uuid = uuid::Builder::from_random_bytes(random_bytes()).into_uuid();
+        let mut urn = [0; uuid::fmt::Urn::LENGTH];
+        uuid.urn().encode_lower(&mut urn);
         ActorId {
             inner: Arc::new(IdInner {
                 name,
@@ -44,8 +46,41 @@ impl ActorId {
 
     /// Returns the actor's URN, e.g. `"urn:uuid:0f1e…"`.
     pub fn urn(&self) -> &str {
-        &self.inner.urn
+        std::str::from_utf8(&self.inner.urn).unwrap_or("urn:uuid:?")
     }
+}
+
+/// 16 random bytes for a version 4 UUID, from two SplitMix64 streams per thread, both seeded
+/// once from the operating system's randomness (uuid's `new_v4` asks the operating system
+/// every time: a system call per actor start). Ids need to be unique, not secret. Within a
+/// thread the pairs never repeat (SplitMix64's output is a bijection of its counter, whose
+/// period is 2^64); two threads collide only if their two seeds differ by the same amount, a
+/// 2^-64 chance per pair of threads.
+fn random_bytes() -> [u8; 16] {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<(u64, u64)> = Cell::new({
+            let seed = uuid::Uuid::new_v4().as_u128();
+            (seed as u64, (seed >> 64) as u64)
+        });
+    }
+    let (a, b) = STATE.with(|state| {
+        let (a, b) = state.get();
+        let (a, b) = (a.wrapping_add(GOLDEN), b.wrapping_add(GOLDEN));
+        state.set((a, b));
+        (mix(a), mix(b))
+    });
+    ((u128::from(a) << 64) | u128::from(b)).to_le_bytes()
+}
+
+/// SplitMix64's increment (Steele, Lea and Flood, 2014).
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// SplitMix64's output function.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 impl PartialEq for ActorId {
@@ -66,7 +101,7 @@ impl std::hash::Hash for ActorId {
 
 impl fmt::Display for ActorId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.inner.name, self.inner.urn)
+        write!(f, "{} ({})", self.inner.name, self.urn())
     }
 }
 
@@ -100,4 +135,29 @@ pub(crate) fn short_type_name(full: &'static str) -> &'static str {
     out.push_str(segment.rsplit("::").next().unwrap_or(&segment));
     // Leaked once per generic actor type (names are cached per type by the caller).
     Box::leak(out.into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::ActorId;
+
+    /// Ids from the per-thread generator are version 4 UUID URNs, distinct across threads.
+    #[test]
+    fn ids_are_distinct_v4_urns_across_threads() {
+        let threads: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| (0..25_000).map(|_| ActorId::new("Probe")).collect::<Vec<_>>()))
+            .collect();
+        let mut seen = HashSet::new();
+        for thread in threads {
+            for id in thread.join().unwrap() {
+                let uuid = uuid::Uuid::parse_str(id.urn().strip_prefix("urn:uuid:").unwrap()).unwrap();
+                assert_eq!(uuid.get_version_num(), 4, "{}", id.urn());
+                assert_eq!(uuid.as_u128(), id.key());
+                assert!(seen.insert(id.key()), "a repeated id: {}", id.urn());
+            }
+        }
+        assert_eq!(seen.len(), 100_000);
+    }
 }
