@@ -17,7 +17,7 @@ use crate::inbox::{InboxSender, SendError, TrySendError};
 use crate::proxy::Dispatch;
 use crate::registry::ActorRegistry;
 use crate::restart::InPlace;
-use crate::termination::Termination;
+use crate::termination::{Ending, Termination};
 use crate::threading::ActorThread;
 use crate::timers::actor::TimerCell;
 use crate::timers::delayed::{self, TimerHandle};
@@ -36,7 +36,7 @@ pub(crate) struct Cell<A: Actor> {
     /// The stop requests: at most one stop envelope is ever queued; see [`Stops`].
     pub(crate) stops: Mutex<Stops>,
     /// Resolved by the runtime once the actor has fully stopped, with why.
-    pub(crate) terminated: Future<Termination>,
+    pub(crate) ending: Ending,
     pub(crate) state: Arc<ActorState>,
     /// The actor's own timers, fired by its runtime.
     pub(crate) timers: TimerCell<A>,
@@ -109,17 +109,14 @@ pub struct ActorRef<A: Actor> {
 
 impl<A: Actor> ActorRef<A> {
     /// Creates the shared state of a new actor with inbox `sender` and registers it in
-    /// `registry`; returns its ref and the promise its runtime resolves once it has ended.
-    /// Whichever runtime drives it, an actor starts here.
+    /// `registry`. Whichever runtime drives it, an actor starts here; its runtime records its
+    /// end in `cell.ending`.
     pub(crate) fn create(
         registry: &ActorRegistry,
         id: ActorId,
         state: Arc<ActorState>,
         sender: InboxSender<Envelope<A>>,
-    ) -> (Self, Promise<Termination>) {
-        // Named after the actor, so that waiting on its end (`stop`, `join`) takes part in
-        // deadlock detection like any other wait on it.
-        let (terminated_promise, terminated) = Promise::with_fulfiller(Some(id.clone()));
+    ) -> Self {
         let actor_ref = ActorRef {
             cell: Arc::new(Cell {
                 id,
@@ -129,13 +126,13 @@ impl<A: Actor> ActorRef<A> {
                 registry: registry.clone(),
                 join: Mutex::new(None),
                 stops: Mutex::new(Stops::default()),
-                terminated,
+                ending: Ending::new(),
                 state,
                 timers: TimerCell::default(),
             }),
         };
         registry.register(&actor_ref);
-        (actor_ref, terminated_promise)
+        actor_ref
     }
 
     /// Returns the actor's identity (type name and URN).
@@ -545,7 +542,7 @@ impl<A: Actor> ActorRef<A> {
     /// Waits for the actor's end without a deadline. Fails only with [`Error::Deadlock`], when
     /// the actor is (transitively) waiting on this thread.
     fn wait_terminated(&self) -> Result<()> {
-        match self.cell.terminated.get() {
+        match self.termination().get() {
             Err(error @ Error::Deadlock { .. }) => Err(error),
             // A start that failed drops the promise unset: the actor has ended all the same.
             _ => Ok(()),
@@ -680,7 +677,7 @@ impl<A: Actor> ActorRef<A> {
     /// assert_eq!(termination, Termination::Failed { message: "broken".into() });
     /// ```
     pub fn termination(&self) -> Future<Termination> {
-        self.cell.terminated.clone()
+        self.cell.ending.future(&self.cell.id)
     }
 
     /// Asks the actor to tear down its state and rebuild it in place once `go` resolves; see
@@ -781,9 +778,9 @@ impl<A: Actor> ActorRef<A> {
     /// Waits for the thread to finish until `deadline`; `after` is the timeout reported.
     fn join_until(&self, deadline: Instant, after: Duration) -> Result<()> {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.cell.terminated.get_timeout(left) {
+        match self.termination().get_timeout(left) {
             Err(error @ Error::Deadlock { .. }) => return Err(error),
-            Err(_) if !self.cell.terminated.is_ready() => {
+            Err(_) if !self.cell.ending.is_ended() => {
                 return Err(Error::Timeout {
                     actor: Some(self.cell.id.clone()),
                     after,
@@ -814,7 +811,7 @@ impl<A: Actor> ActorRef<A> {
     /// assert!(!actor.is_alive() && actor.is_terminated());
     /// ```
     pub fn is_terminated(&self) -> bool {
-        self.cell.terminated.is_ready()
+        self.cell.ending.is_ended()
     }
 
     #[cold]

@@ -362,7 +362,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
     /// Ends the actor for good: marks it dead (if a failure or a backoff left it alive),
     /// closes its inbox, answers the stops, calls `leave` (the driver lets go of the actor's
     /// context), resolves its termination, tells its parent, and leaves the registry's waits.
-    pub(crate) fn end(self, (termination, stop_reply): Ended, terminated: Promise<Termination>, leave: impl FnOnce()) {
+    pub(crate) fn end(self, (termination, stop_reply): Ended, leave: impl FnOnce()) {
         let Life {
             ctx,
             receiver,
@@ -391,7 +391,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
         leave();
         drop(ctx);
         actor_ref.cell.state.detach();
-        terminated.set(termination.clone());
+        actor_ref.cell.ending.end(termination.clone());
         if let Some(Supervision::Parent { parent, .. }) = supervision.map(|s| *s) {
             parent.child_ended(AnyActorRef::from(actor_ref.clone()), termination);
         }

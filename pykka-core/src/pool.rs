@@ -28,14 +28,12 @@ use crate::current;
 use crate::debug::ActorState;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::future::Promise;
 use crate::inbox::InboxSender;
 use crate::life::Life;
 use crate::lifecycle::{Flow, Lifecycle};
 use crate::panic;
 use crate::registry::{ActorRegistry, AnyActorRef};
 use crate::restart::{RestartPolicy, Supervision};
-use crate::termination::Termination;
 use crate::timers::TimerHandle;
 
 /// Which runtime an actor type starts on by default: [`Actor::RUNTIME`].
@@ -357,7 +355,7 @@ impl Pool {
         let state = ActorState::new(id.clone());
         state.set_thread(shared.name.clone());
         let mailbox = Mailbox::new(shared.workers.clone(), A::INBOX_CAPACITY, state.clone());
-        let (actor_ref, terminated) = ActorRef::create(registry, id, state, InboxSender::Pooled(mailbox.clone()));
+        let actor_ref = ActorRef::create(registry, id, state, InboxSender::Pooled(mailbox.clone()));
         let key = {
             let mut actors = lock(&shared.actors);
             actors.next += 1;
@@ -369,7 +367,6 @@ impl Pool {
         mailbox.start(Box::new(Body {
             life: Some(life),
             factory,
-            terminated: Some(terminated),
             shared: shared.clone(),
             key,
             wake: None,
@@ -474,7 +471,6 @@ struct Body<A: Actor, F> {
     /// `None` once the actor has ended.
     life: Option<Life<A, Arc<Mailbox<Envelope<A>>>>>,
     factory: F,
-    terminated: Option<Promise<Termination>>,
     shared: Arc<Shared>,
     /// The actor's number in the pool's start order.
     key: u64,
@@ -512,8 +508,7 @@ where
                     wake.cancel();
                 }
                 let life = self.life.take().expect("a living actor's life");
-                let terminated = self.terminated.take().expect("an actor ends once");
-                life.end(ended, terminated, current::leave);
+                life.end(ended, current::leave);
                 self.shared.forget(self.key);
                 TurnEnd::Ended
             }

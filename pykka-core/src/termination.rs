@@ -92,3 +92,55 @@ mod tests {
         assert!(!gave_up.is_stopped());
     }
 }
+
+/// Where an actor's [`Termination`] is kept, in its shared cell: until it ends, the future its
+/// watchers and waiters share, made on first demand (most actors are never waited on one by
+/// one, and a future costs an allocation of a couple hundred bytes, as much as the rest of an
+/// idle pooled actor); after, the termination itself.
+pub(crate) struct Ending {
+    state: std::sync::Mutex<EndState>,
+}
+
+enum EndState {
+    Running(Option<(crate::Promise<Termination>, crate::Future<Termination>)>),
+    Ended(Termination),
+}
+
+impl Ending {
+    pub(crate) fn new() -> Self {
+        Ending {
+            state: std::sync::Mutex::new(EndState::Running(None)),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, EndState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The future of the actor's termination (named after the actor `id`, for deadlock
+    /// detection); ready at once if it has ended.
+    pub(crate) fn future(&self, id: &crate::ActorId) -> crate::Future<Termination> {
+        let mut state = self.lock();
+        match &mut *state {
+            EndState::Ended(termination) => crate::Future::ready(termination.clone()),
+            EndState::Running(pair) => pair
+                .get_or_insert_with(|| crate::Promise::with_fulfiller(Some(id.clone())))
+                .1
+                .clone(),
+        }
+    }
+
+    /// Whether the actor has ended.
+    pub(crate) fn is_ended(&self) -> bool {
+        matches!(*self.lock(), EndState::Ended(_))
+    }
+
+    /// Records the end, and resolves the future if anyone asked for it (outside the lock: its
+    /// callbacks may look here).
+    pub(crate) fn end(&self, termination: Termination) {
+        let before = std::mem::replace(&mut *self.lock(), EndState::Ended(termination.clone()));
+        if let EndState::Running(Some((promise, _))) = before {
+            promise.set(termination);
+        }
+    }
+}

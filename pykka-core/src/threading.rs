@@ -17,7 +17,6 @@ use crate::current;
 use crate::debug::ActorState;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::future::Promise;
 use crate::inbox::{InboxReceiver, Received, inbox};
 use crate::life::Life;
 use crate::lifecycle::{Flow, Lifecycle};
@@ -106,7 +105,7 @@ where
     })?;
     let (sender, receiver) = inbox(A::INBOX_CAPACITY);
     let state = ActorState::new(id.clone());
-    let (actor_ref, terminated_promise) = ActorRef::create(registry, id, state, sender);
+    let actor_ref = ActorRef::create(registry, id, state, sender);
     let thread_ref = actor_ref.clone();
     let mut builder = std::thread::Builder::new().name(thread_name(A::name()));
     if let Some(size) = A::STACK_SIZE {
@@ -115,7 +114,7 @@ where
     // One box of everything the thread needs, so that std's thread start-up and the closure
     // carry a pointer instead of moving these by value through their frames: an idle actor's
     // thread then blocks within two stack pages (each page it touches is resident memory).
-    let start = Box::new((thread_ref, factory, receiver, terminated_promise, supervision));
+    let start = Box::new((thread_ref, factory, receiver, supervision));
     match builder.spawn(move || run_boxed(start)) {
         Ok(handle) => {
             *actor_ref
@@ -126,16 +125,20 @@ where
             Ok(actor_ref)
         }
         Err(e) => {
-            // The closure (with its clone of the ref and the terminated promise) is dropped:
-            // the ref now reads as terminated, to anyone who saw it in the registry meanwhile.
+            // The closure (with its clone of the ref) is dropped: the ref now reads as
+            // terminated, to anyone who saw it in the registry meanwhile.
             actor_ref.cell.alive.store(false, Ordering::Release);
             registry.unregister(&actor_ref);
             actor_ref.close_stops();
             actor_ref.cell.state.forget();
             drop(slot);
+            let reason: Arc<str> = Arc::from(format!("the operating system refused a thread: {e}"));
+            actor_ref.cell.ending.end(Termination::Failed {
+                message: reason.clone(),
+            });
             let error = Error::StartFailed {
                 actor: actor_ref.id().clone(),
-                reason: Arc::from(format!("the operating system refused a thread: {e}")),
+                reason,
             };
             tracing::error!(target: "pykka", actor = %actor_ref.id(), "{error}");
             Err(error)
@@ -144,13 +147,7 @@ where
 }
 
 /// What a new actor thread starts from; see [`spawn_supervised`].
-type Start<A, F> = (
-    ActorRef<A>,
-    F,
-    InboxReceiver<Envelope<A>>,
-    Promise<Termination>,
-    Option<Supervision>,
-);
+type Start<A, F> = (ActorRef<A>, F, InboxReceiver<Envelope<A>>, Option<Supervision>);
 
 /// Unpacks a thread's [`Start`] and runs it.
 #[inline(never)]
@@ -159,8 +156,8 @@ type Start<A, F> = (
     reason = "the box is the point: std's thread start-up moves a pointer, not the whole start"
 )]
 fn run_boxed<A: Actor, F: FnMut() -> A>(start: Box<Start<A, F>>) {
-    let (actor_ref, factory, receiver, terminated, supervision) = *start;
-    run(actor_ref, factory, receiver, terminated, supervision);
+    let (actor_ref, factory, receiver, supervision) = *start;
+    run(actor_ref, factory, receiver, supervision);
 }
 
 /// The body of an actor thread: its life (one incarnation, or several with restarts), then
@@ -169,7 +166,6 @@ fn run<A: Actor>(
     actor_ref: ActorRef<A>,
     mut factory: impl FnMut() -> A,
     receiver: InboxReceiver<Envelope<A>>,
-    terminated: Promise<Termination>,
     supervision: Option<Supervision>,
 ) {
     actor_ref.cell.state.attach();
@@ -184,7 +180,7 @@ fn run<A: Actor>(
             break ended;
         }
     };
-    life.end(ended, terminated, current::leave);
+    life.end(ended, current::leave);
 }
 
 /// Handles the inbox until the incarnation's life ends. When the inbox is empty, an actor
