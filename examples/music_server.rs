@@ -39,8 +39,8 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use pykka::{
-    Actor, ActorRegistry, ChildSpec, Context, Error, ManualClock, Pool, Strategy, SupervisorSpec, actor,
-    interface, traversable,
+    Actor, ActorRegistry, ChildSpec, Context, Error, ManualClock, Pool, Strategy, SupervisorSpec, actor, interface,
+    traversable,
 };
 
 /// How long `library.search` waits for all the backends together. The slow stream never
