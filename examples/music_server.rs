@@ -9,7 +9,10 @@
 //! - Two backend actor types, [`LocalLibrary`] and [`Stream`], implement the interface
 //!   [`Backend`]: the core holds them in one `Vec<BackendProxy>` and calls both the same way.
 //!   They run under a [`Supervisor`](pykka::Supervisor): the local library fails once while
-//!   refreshing and is restarted in place, and the core's proxy to it keeps working.
+//!   refreshing and is restarted in place, and the core's proxy to it keeps working. They live
+//!   on a [`Pool`](pykka::Pool) of two workers ([`ChildSpec::on_pool`]), where a real server
+//!   would keep hundreds of them: no thread each while idle. The stream's slow network wait
+//!   runs inside [`pykka::blocking`], so it hands its worker to a spare thread meanwhile.
 //! - [`Core`] has four controllers, `playback`, `tracklist`, `mixer` and `library`, reached as
 //!   `core.playback().play()` like Mopidy's `core.playback.play()`. Their `#[proxy(actor)]`
 //!   methods get the whole core, so `playback.next()` reads the sibling tracklist and tells
@@ -36,7 +39,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use pykka::{
-    Actor, ActorRegistry, ChildSpec, Context, Error, ManualClock, Strategy, SupervisorSpec, actor, interface,
+    Actor, ActorRegistry, ChildSpec, Context, Error, ManualClock, Pool, Strategy, SupervisorSpec, actor, interface,
     traversable,
 };
 
@@ -243,7 +246,8 @@ impl Backend for Stream {
     }
 
     fn search(&mut self, query: String) -> Vec<Track> {
-        self.network.wait();
+        // A wait pykka does not know about: on a pool, `blocking` lends the worker out.
+        pykka::blocking(|| self.network.wait());
         matching(&self.tracks, &query)
     }
 
@@ -578,7 +582,9 @@ fn main() -> pykka::Result<()> {
     let clock = ManualClock::new();
     let registry = ActorRegistry::with_clock(clock.clone());
 
-    // The backends, under a supervisor. What must survive a restart lives outside the state.
+    // The backends, under a supervisor, on a pool. What must survive a restart lives outside
+    // the state.
+    let backends_pool = Pool::builder().workers(2).name("backends").build();
     let network = Arc::new(Latch::default());
     let starts = Arc::new(AtomicU32::new(0));
     let stream_tracks = vec![
@@ -587,11 +593,11 @@ fn main() -> pykka::Result<()> {
     ];
     let supervisor = SupervisorSpec::new(Strategy::OneForOne)
         .intensity(3, Duration::from_secs(60))
-        .child(ChildSpec::new({
+        .child(ChildSpec::on_pool(&backends_pool, {
             let starts = starts.clone();
             move || LocalLibrary::new(starts.fetch_add(1, Ordering::SeqCst) + 1)
         }))
-        .child(ChildSpec::new({
+        .child(ChildSpec::on_pool(&backends_pool, {
             let network = network.clone();
             move || Stream {
                 network: network.clone(),
@@ -631,6 +637,12 @@ fn main() -> pykka::Result<()> {
         registry.get_by_interface::<dyn Backend>().len(),
         registry.get_by_interface::<dyn CoreListener>().len(),
         registry.get_by_interface::<dyn AudioListener>().len(),
+    );
+    println!(
+        "pool {:?}: {} actors on {} workers",
+        backends_pool.name(),
+        backends_pool.actors(),
+        backends_pool.workers()
     );
 
     // One deadline for both backends: the stream is stuck on the network until after this.
@@ -682,5 +694,7 @@ fn main() -> pykka::Result<()> {
         println!("frontend: {line}");
     }
     registry.stop_all();
+    println!("after stop_all, actors on the pool: {}", backends_pool.actors());
+    backends_pool.shutdown();
     Ok(())
 }

@@ -32,7 +32,8 @@
 //! 14. [`logging`]: the `tracing` events under target `pykka`.
 //! 15. [`testing`]: testing actors in parallel, with test doubles and bounded waits.
 //! 16. [`debugging`]: actor states, the SIGUSR1 dump, deadlock detection.
-//! 17. [`runtime`]: the thread-per-actor runtime and what a pooled one would change.
+//! 17. [`runtime`]: choosing a runtime: a thread per actor or a pool of workers, what each
+//!     costs, blocking on a pool and its cap, what stays on threads, shutting a pool down.
 //! 18. [`differences`]: what differs from Python Pykka, and why.
 
 #[doc = include_str!("../docs/getting_started.md")]

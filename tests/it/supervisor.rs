@@ -676,3 +676,60 @@ fn a_child_with_ask_panics_fail_is_restarted_after_a_panicking_ask() {
     assert!(!log.snapshot().contains(&"lenient failure 1".to_owned()));
     stop(&supervisor);
 }
+
+#[test]
+fn children_on_a_pool_are_restarted_in_place_and_stopped_with_their_supervisor() {
+    let pool = pykka::Pool::builder().workers(2).name("supervised-pool").build();
+    let (registry, log) = (ActorRegistry::new(), Log::default());
+    let pooled = |name: &'static str| {
+        let log = log.clone();
+        ChildSpec::on_pool(&pool, move || Member {
+            name,
+            incarnation: log.next(name),
+            log: log.clone(),
+            count: 0,
+            hold: None,
+        })
+    };
+    let supervisor = spec(Strategy::OneForAll)
+        .child(pooled("a"))
+        .child(member("b", &log))
+        .child(pooled("c"))
+        .start_in(&registry)
+        .unwrap();
+    assert_eq!(pool.actors(), 2, "a and c are on the pool, b on a thread");
+    let (a, c) = (child(&supervisor, 0), child(&supervisor, 2));
+    let thread = a
+        .ask_with(|_, _| std::thread::current().name().map(String::from))
+        .get_timeout(DEFAULT_TIMEOUT)
+        .unwrap();
+    assert!(thread.is_some_and(|t| t.starts_with("supervised-pool-")));
+    a.tell(Msg::Add(3)).unwrap();
+    a.tell(Msg::Fail).unwrap();
+    log.wait_for("c start 2");
+    assert_eq!(
+        log.snapshot(),
+        [
+            "a start 1",
+            "b start 1",
+            "c start 1",
+            "a failure 1",
+            "c stop 1",
+            "b stop 1",
+            "a start 2",
+            "b start 2",
+            "c start 2",
+        ]
+    );
+    assert_eq!(
+        a.ask_timeout(Msg::Get, DEFAULT_TIMEOUT),
+        Ok(0),
+        "a new state, the same ref"
+    );
+    assert_eq!(c.ask_timeout(Msg::Add(1), DEFAULT_TIMEOUT), Ok(1));
+    stop(&supervisor);
+    assert_eq!(log.snapshot()[9..], ["c stop 2", "b stop 2", "a stop 2"]);
+    assert_eq!(pool.actors(), 0);
+    assert!(registry.is_empty());
+    pool.shutdown();
+}

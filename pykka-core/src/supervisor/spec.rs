@@ -9,8 +9,9 @@ use crate::actor::Actor;
 use crate::actor_ref::ActorRef;
 use crate::error::Result;
 use crate::future::Future;
+use crate::pool::Pool;
 use crate::registry::{ActorRegistry, AnyActorRef};
-use crate::restart::{Parent, Restart, start_child};
+use crate::restart::{Parent, Restart, Supervision, start_child};
 
 /// What a [`Supervisor`](super::Supervisor) does when a child fails, as Erlang's strategies.
 ///
@@ -69,11 +70,37 @@ where
 {
     fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, how: How) -> Result<Started> {
         let actor: ActorRef<A> = start_child(registry, parent, how.restart, how.ask_panics_fail, self.0)?;
-        let typed = actor.clone();
-        Ok(Started {
-            actor: actor.into(),
-            ping: Box::new(move || typed.ask_with(|_, _| ())),
-        })
+        Ok(started(actor))
+    }
+}
+
+/// A factory of a child that lives on a pool.
+struct Pooled<F> {
+    pool: Pool,
+    factory: F,
+}
+
+impl<A, F> StartChild for Pooled<F>
+where
+    A: Actor + Send,
+    F: FnMut() -> A + Send + 'static,
+{
+    fn start(self: Box<Self>, registry: &ActorRegistry, parent: Arc<dyn Parent>, how: How) -> Result<Started> {
+        let supervision = Supervision::Parent {
+            parent,
+            restart: how.restart,
+            ask_panics_fail: how.ask_panics_fail,
+        };
+        let actor: ActorRef<A> = self.pool.spawn(registry, self.factory, Some(supervision))?;
+        Ok(started(actor))
+    }
+}
+
+fn started<A: Actor>(actor: ActorRef<A>) -> Started {
+    let typed = actor.clone();
+    Started {
+        actor: actor.into(),
+        ping: Box::new(move || typed.ask_with(|_, _| ())),
     }
 }
 
@@ -124,6 +151,48 @@ impl ChildSpec {
             ask_panics_fail: false,
             shutdown: Self::DEFAULT_SHUTDOWN,
             factory: Box::new(Factory(factory)),
+        }
+    }
+
+    /// A child built by `factory` that lives on `pool` (see [`Pool`]): no thread of its own
+    /// while idle, and `factory` runs on one of the pool's threads, at the start and for each
+    /// restart. Otherwise as [`new`](Self::new): the supervisor, which may itself run on a
+    /// thread, decides its failures the same way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use pykka::{Actor, ActorRegistry, ChildSpec, Pool, Strategy, SupervisorSpec};
+    ///
+    /// struct Session;
+    /// impl Actor for Session { type Message = (); type Reply = (); }
+    ///
+    /// let pool = Pool::new(2);
+    /// let registry = ActorRegistry::new();
+    /// let mut spec = SupervisorSpec::new(Strategy::OneForOne);
+    /// for _ in 0..100 {
+    ///     spec = spec.child(ChildSpec::on_pool(&pool, || Session));
+    /// }
+    /// let supervisor = spec.start_in(&registry).unwrap();
+    /// assert_eq!(pool.actors(), 100);
+    /// supervisor.stop(); // stops its children
+    /// assert_eq!(pool.actors(), 0);
+    /// pool.shutdown();
+    /// ```
+    pub fn on_pool<A, F>(pool: &Pool, factory: F) -> Self
+    where
+        A: Actor + Send,
+        F: FnMut() -> A + Send + 'static,
+    {
+        ChildSpec {
+            name: A::name(),
+            restart: Restart::Permanent,
+            ask_panics_fail: false,
+            shutdown: Self::DEFAULT_SHUTDOWN,
+            factory: Box::new(Pooled {
+                pool: pool.clone(),
+                factory,
+            }),
         }
     }
 
