@@ -32,7 +32,7 @@ use crate::inbox::InboxSender;
 use crate::life::Life;
 use crate::lifecycle::{Flow, Lifecycle};
 use crate::panic;
-use crate::registry::{ActorRegistry, AnyActorRef};
+use crate::registry::{ActorRegistry, AnyActorRef, StopChain};
 use crate::restart::{RestartPolicy, Supervision};
 use crate::timers::TimerHandle;
 
@@ -124,6 +124,8 @@ struct Handle {
 struct Shared {
     workers: Arc<Workers>,
     name: Arc<str>,
+    /// The process-wide pool, which shutting down does not end.
+    global: bool,
     actors: Mutex<Actors>,
 }
 
@@ -131,7 +133,8 @@ struct Shared {
 struct Actors {
     /// Numbers actors in start order.
     next: u64,
-    live: BTreeMap<u64, AnyActorRef>,
+    /// The actors alive on the pool, each by its shared cell (no allocation of its own).
+    live: BTreeMap<u64, Arc<dyn Member>>,
     /// Every handle is gone: the last actor to end closes the pool.
     orphaned: bool,
     /// Shut down: no more actors start.
@@ -244,6 +247,7 @@ impl PoolBuilder {
                 shared: Arc::new(Shared {
                     workers,
                     name: Arc::from(name),
+                    global: false,
                     actors: Mutex::new(Actors::default()),
                 }),
             }),
@@ -266,7 +270,15 @@ impl Pool {
     /// core): where [`Runtime::Pool`] actors go.
     pub fn global() -> &'static Pool {
         static GLOBAL: OnceLock<Pool> = OnceLock::new();
-        GLOBAL.get_or_init(|| Pool::builder().name("pykka-global").build())
+        GLOBAL.get_or_init(|| {
+            let mut pool = Pool::builder().name("pykka-global").build();
+            if let Some(handle) = Arc::get_mut(&mut pool.handle)
+                && let Some(shared) = Arc::get_mut(&mut handle.shared)
+            {
+                shared.global = true;
+            }
+            pool
+        })
     }
 
     fn shared(&self) -> &Arc<Shared> {
@@ -360,7 +372,8 @@ impl Pool {
             let mut actors = lock(&shared.actors);
             actors.next += 1;
             let key = actors.next;
-            actors.live.insert(key, AnyActorRef::from(actor_ref.clone()));
+            let member: Arc<dyn Member> = actor_ref.cell.clone();
+            actors.live.insert(key, member);
             key
         };
         let life = Life::new(Context::new(actor_ref.clone()), mailbox.clone(), supervision);
@@ -374,21 +387,42 @@ impl Pool {
         Ok(actor_ref)
     }
 
-    /// Stops every actor on the pool, last started first, each as [`ActorRef::stop`] does
-    /// (waiting until it has stopped), then ends the pool's threads. Returns, for each actor
-    /// in that order, whether this call stopped it. No actor starts on the pool afterwards
-    /// ([`Error::StartFailed`]).
+    /// Stops every actor on the pool, last started first, each only once the one started
+    /// after it has ended (as [`ActorRegistry::stop_all`] does), then ends the pool's threads.
+    /// Returns, for each actor in that order, whether this call stopped it. No actor starts on
+    /// the pool afterwards ([`Error::StartFailed`]).
+    ///
+    /// On [`Pool::global`] it stops the actors and leaves the pool running: the process has
+    /// one global pool, and [`Runtime::Pool`] actors may start on it later.
     ///
     /// Call it from outside the pool: an actor of the pool cannot wait for itself to stop.
     pub fn shutdown(&self) -> Vec<bool> {
         let shared = self.shared();
         let actors: Vec<AnyActorRef> = {
             let mut actors = lock(&shared.actors);
-            actors.shut_down = true;
-            actors.live.values().rev().cloned().collect()
+            actors.shut_down = !shared.global;
+            actors
+                .live
+                .values()
+                .rev()
+                .map(|member| member.clone().any_ref())
+                .collect()
         };
-        let stopped = actors.iter().map(AnyActorRef::stop).collect();
-        shared.workers.close();
+        let stopped = if current::running_an_actor() {
+            actors.iter().map(AnyActorRef::stop).collect()
+        } else {
+            // The chain sends each next stop from the previous actor's end: on a worker, right
+            // after it, without a round trip to this thread.
+            let (chain, done) = StopChain::start(actors.clone());
+            let _ = done.get();
+            for actor in &actors {
+                let _ = actor.join();
+            }
+            chain.answers()
+        };
+        if !shared.global {
+            shared.workers.close();
+        }
         stopped
     }
 
@@ -466,6 +500,18 @@ impl Shared {
     }
 }
 
+/// An actor on a pool, as the pool's list of its actors holds it: its shared cell.
+trait Member: Send + Sync {
+    /// A type-erased ref to the actor.
+    fn any_ref(self: Arc<Self>) -> AnyActorRef;
+}
+
+impl<A: Actor> Member for crate::actor_ref::Cell<A> {
+    fn any_ref(self: Arc<Self>) -> AnyActorRef {
+        AnyActorRef::from(ActorRef { cell: self })
+    }
+}
+
 /// A pooled actor's runtime state between turns: its life and what it needs to live on.
 struct Body<A: Actor, F> {
     /// `None` once the actor has ended.
@@ -474,8 +520,9 @@ struct Body<A: Actor, F> {
     shared: Arc<Shared>,
     /// The actor's number in the pool's start order.
     key: u64,
-    /// The wake-up armed for the actor's next timer, and when it fires.
-    wake: Option<(Instant, TimerHandle)>,
+    /// The wake-up armed for the actor's next timer, and when it fires (boxed: most actors
+    /// have no timers, and this is part of an idle actor's footprint).
+    wake: Option<Box<(Instant, TimerHandle)>>,
 }
 
 impl<A, F> Turn<Envelope<A>> for Body<A, F>
@@ -504,8 +551,8 @@ where
                 TurnEnd::Yield
             }
             Some(ended) => {
-                if let Some((_, wake)) = self.wake.take() {
-                    wake.cancel();
+                if let Some(wake) = self.wake.take() {
+                    wake.1.cancel();
                 }
                 let life = self.life.take().expect("a living actor's life");
                 life.end(ended, current::leave);
@@ -522,8 +569,8 @@ impl<A: Actor, F> Body<A, F> {
     fn arm_wake(&mut self, actor_ref: &ActorRef<A>, mailbox: &Arc<Mailbox<Envelope<A>>>) {
         let cell = &actor_ref.cell;
         let clock = cell.registry.clock();
-        if let Some((at, _)) = &self.wake
-            && *at <= clock.now()
+        if let Some(wake) = &self.wake
+            && wake.0 <= clock.now()
         {
             self.wake = None;
         }
@@ -539,16 +586,16 @@ impl<A: Actor, F> Body<A, F> {
             let _ = mailbox.push(Envelope::Wake, false, None);
             return;
         }
-        if self.wake.as_ref().is_some_and(|(at, _)| *at <= due) {
+        if self.wake.as_ref().is_some_and(|wake| wake.0 <= due) {
             return;
         }
-        if let Some((_, earlier)) = self.wake.take() {
-            earlier.cancel();
+        if let Some(earlier) = self.wake.take() {
+            earlier.1.cancel();
         }
         let handle = actor_ref.schedule_weak(due - now, |target| {
             target.wake();
         });
-        self.wake = Some((due, handle));
+        self.wake = Some(Box::new((due, handle)));
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 mod stop_chain;
 
-use self::stop_chain::StopChain;
+pub(crate) use self::stop_chain::StopChain;
 use crate::actor::Actor;
 use crate::actor_id::ActorId;
 use crate::actor_ref::ActorRef;

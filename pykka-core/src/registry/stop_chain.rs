@@ -15,7 +15,7 @@ use super::AnyActorRef;
 use crate::future::{Future, Promise};
 
 /// A chain of stops in progress; see the module docs.
-pub(super) struct StopChain {
+pub(crate) struct StopChain {
     actors: Vec<AnyActorRef>,
     state: Mutex<State>,
     done: Mutex<Option<Promise<()>>>,
@@ -32,7 +32,7 @@ struct State {
 
 impl StopChain {
     /// Starts stopping `actors`, in this order; the future is set once the last has ended.
-    pub(super) fn start(actors: Vec<AnyActorRef>) -> (Arc<Self>, Future<()>) {
+    pub(crate) fn start(actors: Vec<AnyActorRef>) -> (Arc<Self>, Future<()>) {
         let (promise, done) = Promise::new();
         let chain = Arc::new(StopChain {
             actors,
@@ -82,12 +82,12 @@ impl StopChain {
     }
 
     /// The answers so far, in stop order.
-    pub(super) fn answers(&self) -> Vec<bool> {
+    pub(crate) fn answers(&self) -> Vec<bool> {
         self.lock().answers.clone()
     }
 
     /// The actor the chain waits for now, if any.
-    pub(super) fn waiting_for(&self) -> Option<&AnyActorRef> {
+    pub(crate) fn waiting_for(&self) -> Option<&AnyActorRef> {
         let next = self.lock().next;
         next.checked_sub(1).and_then(|i| self.actors.get(i))
     }
