@@ -83,6 +83,14 @@ fn nanos_since_epoch() -> u64 {
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<ActorState>>> = const { RefCell::new(None) };
+    /// When the last pooled turn on this thread ended idle, for the next one; 0: unknown.
+    static BOUNDARY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A pool worker is about to wait for work: the next turn does not begin where the last one
+/// ended.
+pub(crate) fn forget_turn_boundary() {
+    BOUNDARY.with(|b| b.set(0));
 }
 
 fn table() -> &'static Mutex<HashMap<ActorId, Arc<ActorState>>> {
@@ -194,11 +202,24 @@ impl ActorState {
         self.activity.store(IDLE, Ordering::Relaxed);
     }
 
+    /// Marks a pooled actor idle at the end of its turn, and keeps the time for the turn the
+    /// worker runs next (see [`turn_begins`](Self::turn_begins)): one clock read serves both.
+    pub(crate) fn idle_after_turn(&self) {
+        let now = nanos_since_epoch();
+        self.since.store(now, Ordering::Relaxed);
+        self.activity.store(IDLE, Ordering::Relaxed);
+        BOUNDARY.with(|b| b.set(now));
+    }
+
     /// Records that a pooled actor's turn begins: if it was idle, its next activity starts
-    /// now (as [`woke`](Self::woke) after a thread's long wait).
+    /// now (as [`woke`](Self::woke) after a thread's long wait). "Now" is the end of the turn
+    /// this worker ran just before, if it went straight on to this one (the worker forgets it
+    /// before it waits for work: [`forget_turn_boundary`]).
     pub(crate) fn turn_begins(&self) {
+        let boundary = BOUNDARY.with(|b| b.replace(0));
         if self.activity.load(Ordering::Relaxed) == IDLE {
-            self.woke();
+            let now = if boundary != 0 { boundary } else { nanos_since_epoch() };
+            self.since.store(now, Ordering::Relaxed);
         }
     }
 

@@ -540,15 +540,16 @@ where
         actor_ref.cell.state.turn_begins();
         panic::set_ask_panics_fail(life.ask_panics_fail());
         let budget = self.shared.workers.settings.budget;
+        let mut went_idle = false;
         let ended = life.resume(&mut self.factory, &mut |lifecycle, mailbox| {
-            receive(lifecycle, mailbox, budget)
+            receive(lifecycle, mailbox, budget, &mut went_idle)
         });
         match ended {
             None => {
                 self.arm_wake(&actor_ref, mailbox);
                 actor_ref.cell.state.leave();
                 current::leave();
-                TurnEnd::Yield
+                if went_idle { TurnEnd::Idle } else { TurnEnd::Yield }
             }
             Some(ended) => {
                 if let Some(wake) = self.wake.take() {
@@ -602,7 +603,14 @@ impl<A: Actor, F> Body<A, F> {
 /// A pooled actor's turn at its inbox: handles up to `budget` envelopes, firing its due timers
 /// when the inbox runs empty, then yields ([`Flow::Yield`]), or returns the flow that ends the
 /// incarnation.
-fn receive<A: Actor>(lifecycle: &mut Lifecycle<A>, mailbox: &Arc<Mailbox<Envelope<A>>>, budget: u32) -> Flow {
+///
+/// `went_idle` is set when the turn found the inbox empty and marked the actor idle itself.
+fn receive<A: Actor>(
+    lifecycle: &mut Lifecycle<A>,
+    mailbox: &Arc<Mailbox<Envelope<A>>>,
+    budget: u32,
+    went_idle: &mut bool,
+) -> Flow {
     let mut left = budget;
     loop {
         let flow = lifecycle.run(|lifecycle| {
@@ -610,11 +618,17 @@ fn receive<A: Actor>(lifecycle: &mut Lifecycle<A>, mailbox: &Arc<Mailbox<Envelop
                 return Some(Flow::Yield);
             }
             left -= 1;
-            Some(match mailbox.pop() {
+            if lifecycle.actor_ref().cell.timers.is_armed() {
+                return Some(match mailbox.pop() {
+                    Some(envelope) => lifecycle.handle(envelope),
+                    None => Flow::Timers,
+                });
+            }
+            Some(match mailbox.pop_or_idle() {
                 Some(envelope) => lifecycle.handle(envelope),
-                None if lifecycle.actor_ref().cell.timers.is_armed() => Flow::Timers,
                 None => {
-                    lifecycle.state().idle();
+                    *went_idle = true;
+                    lifecycle.state().idle_after_turn();
                     Flow::Yield
                 }
             })
@@ -627,7 +641,7 @@ fn receive<A: Actor>(lifecycle: &mut Lifecycle<A>, mailbox: &Arc<Mailbox<Envelop
             other => return other,
         }
         if mailbox.len() == 0 {
-            lifecycle.state().idle();
+            lifecycle.state().idle_after_turn();
             return Flow::Yield;
         }
     }

@@ -34,6 +34,8 @@ pub(crate) enum Sched {
 pub(crate) enum TurnEnd {
     /// Run again later if messages are queued (idle otherwise).
     Yield,
+    /// The turn found the queue empty and marked the actor idle already.
+    Idle,
     /// The actor has ended: its body is dropped and it is never scheduled again.
     Ended,
 }
@@ -44,8 +46,67 @@ pub(crate) trait Turn<T>: Send {
     fn turn(&mut self, mailbox: &Arc<Mailbox<T>>) -> TurnEnd;
 }
 
+/// The queued messages. Most turns of most actors find one message (a reply, a hop of a
+/// ring), which travels in place: a buffer is allocated only while two or more wait.
+enum Items<T> {
+    Empty,
+    One(T),
+    Many(VecDeque<T>),
+}
+
+impl<T> Items<T> {
+    #[inline]
+    fn push_back(&mut self, msg: T) {
+        match self {
+            Items::Empty => *self = Items::One(msg),
+            Items::One(_) => {
+                let Items::One(first) = std::mem::replace(self, Items::Empty) else {
+                    return;
+                };
+                let mut many = VecDeque::with_capacity(4);
+                many.push_back(first);
+                many.push_back(msg);
+                *self = Items::Many(many);
+            }
+            Items::Many(many) => many.push_back(msg),
+        }
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<T> {
+        match self {
+            Items::Empty => None,
+            Items::One(_) => match std::mem::replace(self, Items::Empty) {
+                Items::One(msg) => Some(msg),
+                _ => None,
+            },
+            Items::Many(many) => many.pop_front(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::Empty => 0,
+            Items::One(_) => 1,
+            Items::Many(many) => many.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            Items::Empty => Vec::new(),
+            Items::One(msg) => vec![msg],
+            Items::Many(many) => many.into(),
+        }
+    }
+}
+
 struct Queue<T> {
-    items: VecDeque<T>,
+    items: Items<T>,
     closed: bool,
     sched: Sched,
     /// Senders waiting for room in a bounded inbox.
@@ -75,7 +136,7 @@ impl<T: Send + 'static> Mailbox<T> {
     pub(crate) fn new(workers: Arc<Workers>, capacity: Option<usize>, state: Arc<ActorState>) -> Arc<Self> {
         Arc::new(Mailbox {
             queue: Mutex::new(Queue {
-                items: VecDeque::new(),
+                items: Items::Empty,
                 closed: false,
                 sched: Sched::Scheduled,
                 room_waiters: 0,
@@ -189,6 +250,24 @@ impl<T: Send + 'static> Mailbox<T> {
         msg
     }
 
+    /// Takes the next message for the running turn; with none, marks the actor idle at once
+    /// (the next message schedules it again), sparing the turn's end a second look at the
+    /// queue. Only for a turn that has nothing else to do (no timers to serve).
+    #[inline]
+    pub(crate) fn pop_or_idle(&self) -> Option<T> {
+        let mut queue = self.lock();
+        let msg = queue.items.pop_front();
+        match &msg {
+            Some(_) if queue.room_waiters > 0 => self.room.notify_one(),
+            Some(_) => {}
+            None => {
+                queue.sched = Sched::Idle;
+                queue.items = Items::Empty;
+            }
+        }
+        msg
+    }
+
     /// Waits (managed, if on a pool worker) for the next message until `deadline`: for the
     /// waits between incarnations.
     pub(crate) fn recv_until(&self, deadline: Option<Instant>) -> Received<T> {
@@ -233,7 +312,7 @@ impl<T: Send + 'static> Mailbox<T> {
         let items = {
             let mut queue = self.lock();
             queue.closed = true;
-            std::mem::take(&mut queue.items)
+            std::mem::replace(&mut queue.items, Items::Empty).into_vec()
         };
         self.room.notify_all();
         for item in items {
@@ -266,8 +345,13 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
             }
         };
         let again = {
+            if matches!(end, TurnEnd::Idle) {
+                // The turn marked the actor idle itself (`pop_or_idle`).
+                return;
+            }
             let mut queue = self.lock();
             match end {
+                TurnEnd::Idle => false,
                 TurnEnd::Ended => {
                     queue.sched = Sched::Scheduled; // never again
                     false
@@ -275,8 +359,8 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
                 TurnEnd::Yield if queue.items.is_empty() => {
                     queue.sched = Sched::Idle;
                     // An idle actor keeps no buffer: its footprint is what a million of them
-                    // cost. (One allocation per busy period; a busy actor keeps its buffer.)
-                    queue.items = VecDeque::new();
+                    // cost. (A buffer is made only for a second queued message.)
+                    queue.items = Items::Empty;
                     false
                 }
                 TurnEnd::Yield => true,
@@ -292,7 +376,7 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
 impl<T> Drop for Mailbox<T> {
     fn drop(&mut self) {
         let queue = self.queue.get_mut().unwrap_or_else(PoisonError::into_inner);
-        for item in std::mem::take(&mut queue.items) {
+        for item in std::mem::replace(&mut queue.items, Items::Empty).into_vec() {
             panic::drop_queued(item);
         }
     }

@@ -5,8 +5,9 @@
 //!   or in the *front lane*, for actors a blocked pool thread waits on and for the next actor
 //!   of a worker that blocks. A worker also has a *next* slot: an actor that a turn on this
 //!   worker scheduled runs right after it, on the same worker, without waking anyone (a reply,
-//!   the next hop of a ring). At most [`NEXT_RUNS`] such turns in a row, then the slot goes
-//!   to the back of the queue, so two actors bouncing messages cannot starve the rest.
+//!   the next hop of a ring). At most [`NEXT_RUNS`] such turns in a row while other actors
+//!   are queued, then the slot goes to the back of the queue, so two actors bouncing messages
+//!   cannot starve the rest.
 //! - **Permits.** `workers` threads hold a permit: only they take turns. A thread about to
 //!   block inside a turn gives its permit up ([`begin_blocking`]); an idle spare takes it, or a
 //!   new thread is started with it, so the pool keeps running `workers` turns at a time. When
@@ -223,7 +224,10 @@ impl Workers {
             let mut here = here.borrow_mut();
             let here = here.as_mut()?;
             let task = here.next.take()?;
-            if here.next_runs < NEXT_RUNS {
+            // Past its run of next-slot turns, the worker lets queued actors go first; with
+            // none queued there is nobody to be fair to, and handing the next actor to the
+            // queue would only wake another worker for it.
+            if here.next_runs < NEXT_RUNS || (self.rx.is_empty() && self.front_len.load(Ordering::Acquire) == 0) {
                 here.next_runs += 1;
                 Some(Ok(task))
             } else {
@@ -249,10 +253,19 @@ impl Workers {
             if self.lock().closing {
                 return None;
             }
-            match self.rx.recv() {
-                Ok(Job::Run(task)) => return Some(task),
-                Ok(Job::Poke) => {}
-                Err(_) => return None,
+            let job = match self.rx.try_recv() {
+                Ok(job) => job,
+                Err(_) => {
+                    crate::debug::forget_turn_boundary();
+                    match self.rx.recv() {
+                        Ok(job) => job,
+                        Err(_) => return None,
+                    }
+                }
+            };
+            match job {
+                Job::Run(task) => return Some(task),
+                Job::Poke => {}
             }
         }
     }
