@@ -11,16 +11,40 @@ use std::sync::Arc;
 
 use crate::actor::{Actor, Context};
 use crate::actor_ref::{ActorRef, Cell};
+use crate::debug::ActorState;
+
+/// A running actor's shared cell, type-erased: what this thread knows of the actor it runs.
+trait Running: Send + Sync {
+    /// The cell as `Any`, to get the typed cell back.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+    /// The actor's debug record (for deadlock detection).
+    fn state(&self) -> &Arc<ActorState>;
+}
+
+impl<A: Actor> Running for Cell<A> {
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+
+    fn state(&self) -> &Arc<ActorState> {
+        &self.state
+    }
+}
 
 thread_local! {
-    /// The running actor's shared cell (an `Arc<Cell<A>>`), type-erased.
-    static RUNNING: RefCell<Option<Arc<dyn Any + Send + Sync>>> = const { RefCell::new(None) };
+    /// The running actor's shared cell.
+    static RUNNING: RefCell<Option<Arc<dyn Running>>> = const { RefCell::new(None) };
 }
 
 /// Names `actor_ref` as the actor this thread runs, until [`leave`].
 pub(crate) fn enter<A: Actor>(actor_ref: &ActorRef<A>) {
-    let cell: Arc<dyn Any + Send + Sync> = actor_ref.cell.clone();
+    let cell: Arc<dyn Running> = actor_ref.cell.clone();
     RUNNING.with(|r| *r.borrow_mut() = Some(cell));
+}
+
+/// The debug record of the actor this thread runs, if any.
+pub(crate) fn state() -> Option<Arc<ActorState>> {
+    RUNNING.with(|r| r.borrow().as_ref().map(|cell| cell.state().clone()))
 }
 
 /// This thread no longer runs an actor.
@@ -34,7 +58,7 @@ pub(crate) fn leave() {
 /// The context of the actor this thread runs, if it is an `A`.
 pub(crate) fn context<A: Actor>() -> Option<Context<A>> {
     let cell = RUNNING.with(|r| r.borrow().clone())?;
-    let cell = cell.downcast::<Cell<A>>().ok()?;
+    let cell = cell.into_any().downcast::<Cell<A>>().ok()?;
     Some(Context::new(ActorRef { cell }))
 }
 

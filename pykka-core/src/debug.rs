@@ -15,7 +15,6 @@
 //! start is taken to be the moment the wait began, a couple of microseconds earlier at most (a
 //! longer wait stamps the time it ended).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -82,7 +81,6 @@ fn nanos_since_epoch() -> u64 {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Arc<ActorState>>> = const { RefCell::new(None) };
     /// When the last pooled turn on this thread ended idle, for the next one; 0: unknown.
     static BOUNDARY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
@@ -121,27 +119,14 @@ impl ActorState {
         state
     }
 
-    /// Becomes this thread's current actor.
-    pub(crate) fn attach(self: &Arc<Self>) {
+    /// Records the name of the actor's own thread (the thread runtime's).
+    pub(crate) fn attach(&self) {
         *lock(&self.thread) = std::thread::current().name().map(Arc::from);
-        self.enter();
     }
 
     /// Names the thread an actor without one of its own runs on (a pooled actor: its pool).
     pub(crate) fn set_thread(&self, name: Arc<str>) {
         *lock(&self.thread) = Some(name);
-    }
-
-    /// Becomes this thread's current actor for a while (a pooled actor's turn), until
-    /// [`leave`](Self::leave).
-    pub(crate) fn enter(self: &Arc<Self>) {
-        CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
-    }
-
-    /// This thread no longer runs the actor (the end of a pooled actor's turn).
-    pub(crate) fn leave(&self) {
-        let me = CURRENT.with(|c| c.borrow_mut().take());
-        drop(me);
     }
 
     /// Whether a pool thread is blocked on a reply from this actor.
@@ -157,7 +142,6 @@ impl ActorState {
     /// Leaves the table; the thread is about to end.
     pub(crate) fn detach(&self) {
         lock(table()).remove(&self.id);
-        CURRENT.with(|c| *c.borrow_mut() = None);
     }
 
     /// Marks the actor as handling a plain message. Stores only on a change, so a busy actor
@@ -328,7 +312,8 @@ impl Drop for Awaited {
 /// Records that the current actor (if this is an actor thread) blocks on a future that
 /// `fulfiller` is to set; fails at once if that can never happen.
 pub(crate) fn enter_blocked(fulfiller: Option<&ActorId>) -> Result<BlockedGuard> {
-    let Some(me) = CURRENT.with(|c| c.borrow().clone()) else {
+    // The running actor's record: `crate::current` knows which actor this thread runs.
+    let Some(me) = crate::current::state() else {
         return Ok(BlockedGuard(None));
     };
     if fulfiller == Some(&me.id) {

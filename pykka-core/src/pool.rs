@@ -534,10 +534,8 @@ where
         let Some(life) = self.life.as_mut() else {
             return TurnEnd::Ended;
         };
-        let actor_ref = life.ctx().actor_ref().clone();
-        current::enter(&actor_ref);
-        actor_ref.cell.state.enter();
-        actor_ref.cell.state.turn_begins();
+        current::enter(life.ctx().actor_ref());
+        life.ctx().actor_ref().cell.state.turn_begins();
         panic::set_ask_panics_fail(life.ask_panics_fail());
         let budget = self.shared.workers.settings.budget;
         let mut went_idle = false;
@@ -546,8 +544,7 @@ where
         });
         match ended {
             None => {
-                self.arm_wake(&actor_ref, mailbox);
-                actor_ref.cell.state.leave();
+                arm_wake(&mut self.wake, life.ctx().actor_ref(), mailbox);
                 current::leave();
                 if went_idle { TurnEnd::Idle } else { TurnEnd::Yield }
             }
@@ -564,40 +561,45 @@ where
     }
 }
 
-impl<A: Actor, F> Body<A, F> {
-    /// An actor with timers and nothing queued is woken when its next timer is due: arms
-    /// that wake-up on the timer thread (or its manual clock), unless an earlier one is armed.
-    fn arm_wake(&mut self, actor_ref: &ActorRef<A>, mailbox: &Arc<Mailbox<Envelope<A>>>) {
-        let cell = &actor_ref.cell;
-        let clock = cell.registry.clock();
-        if let Some(wake) = &self.wake
-            && wake.0 <= clock.now()
-        {
-            self.wake = None;
-        }
-        if !cell.timers.is_armed() {
-            return;
-        }
-        let Some(due) = cell.timers.deadline(clock) else {
-            return;
-        };
-        let now = clock.now();
-        if due <= now {
-            // Due already (a periodic timer's next round): run again soon, after the others.
-            let _ = mailbox.push(Envelope::Wake, false, None);
-            return;
-        }
-        if self.wake.as_ref().is_some_and(|wake| wake.0 <= due) {
-            return;
-        }
-        if let Some(earlier) = self.wake.take() {
-            earlier.1.cancel();
-        }
-        let handle = actor_ref.schedule_weak(due - now, |target| {
-            target.wake();
-        });
-        self.wake = Some(Box::new((due, handle)));
+/// An actor with timers and nothing queued is woken when its next timer is due: arms that
+/// wake-up (`wake`) on the timer thread (or its manual clock), unless an earlier one is armed.
+fn arm_wake<A: Actor>(
+    wake: &mut Option<Box<(Instant, TimerHandle)>>,
+    actor_ref: &ActorRef<A>,
+    mailbox: &Arc<Mailbox<Envelope<A>>>,
+) {
+    let cell = &actor_ref.cell;
+    if wake.is_none() && !cell.timers.is_armed() {
+        return;
     }
+    let clock = cell.registry.clock();
+    if let Some(armed) = &*wake
+        && armed.0 <= clock.now()
+    {
+        *wake = None;
+    }
+    if !cell.timers.is_armed() {
+        return;
+    }
+    let Some(due) = cell.timers.deadline(clock) else {
+        return;
+    };
+    let now = clock.now();
+    if due <= now {
+        // Due already (a periodic timer's next round): run again soon, after the others.
+        let _ = mailbox.push(Envelope::Wake, false, None);
+        return;
+    }
+    if wake.as_ref().is_some_and(|armed| armed.0 <= due) {
+        return;
+    }
+    if let Some(earlier) = wake.take() {
+        earlier.1.cancel();
+    }
+    let handle = actor_ref.schedule_weak(due - now, |target| {
+        target.wake();
+    });
+    *wake = Some(Box::new((due, handle)));
 }
 
 /// A pooled actor's turn at its inbox: handles up to `budget` envelopes, firing its due timers
