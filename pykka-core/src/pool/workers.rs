@@ -31,6 +31,14 @@ use crate::limits;
 /// How many turns in a row a worker takes from its next slot before it looks at the queue.
 const NEXT_RUNS: u32 = 32;
 
+/// How many times an idle worker checks the queue, with a spin-loop pause after each, before
+/// it yields.
+const IDLE_SPIN_CHECKS: u32 = 128;
+
+/// How many times an idle worker yields its time slice, checking the queue after each, before
+/// it sleeps.
+const IDLE_YIELDS: u32 = 16;
+
 /// Something the pool runs a turn of: a pooled actor's mailbox.
 pub(crate) trait Runnable: Send + Sync {
     /// Runs one turn, and schedules the next one if there is more to do.
@@ -85,6 +93,9 @@ pub(crate) struct Workers {
     permits: Condvar,
     /// Pool threads blocked now.
     blocked: AtomicUsize,
+    /// The pool is closing: a copy of `Threads::closing` that idle workers read without the
+    /// lock.
+    closing: std::sync::atomic::AtomicBool,
 }
 
 /// What a pool thread knows about itself.
@@ -112,6 +123,7 @@ impl Workers {
             threads: Mutex::new(Threads::default()),
             permits: Condvar::new(),
             blocked: AtomicUsize::new(0),
+            closing: std::sync::atomic::AtomicBool::new(false),
         });
         for _ in 0..workers.settings.workers {
             let mut threads = workers.lock();
@@ -250,11 +262,12 @@ impl Workers {
             if let Some(task) = self.pop_front() {
                 return Some(task);
             }
-            if self.lock().closing {
+            if self.closing.load(Ordering::Acquire) {
                 return None;
             }
             let job = match self.rx.try_recv() {
                 Ok(job) => job,
+                Err(_) if self.work_arrives_soon() => continue,
                 Err(_) => {
                     crate::debug::forget_turn_boundary();
                     match self.rx.recv() {
@@ -268,6 +281,28 @@ impl Workers {
                 Job::Poke => {}
             }
         }
+    }
+
+    /// Spins briefly, then yields a few times, looking for work after each pause, before the
+    /// worker sleeps: an ask's reply turns the caller around within a microsecond or two, and
+    /// the next ask should find the worker awake (as an actor thread spins on its own inbox,
+    /// see `inbox.rs`). Crossbeam's own backoff checks after 1, 2, 4, ... 64 pauses and would
+    /// notice the work up to microseconds late.
+    fn work_arrives_soon(&self) -> bool {
+        let arrived = || !self.rx.is_empty() || self.front_len.load(Ordering::Acquire) > 0;
+        for _ in 0..IDLE_SPIN_CHECKS {
+            if arrived() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        for _ in 0..IDLE_YIELDS {
+            std::thread::yield_now();
+            if arrived() {
+                return true;
+            }
+        }
+        false
     }
 
     /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
@@ -355,6 +390,7 @@ impl Workers {
         let alive = {
             let mut threads = self.lock();
             threads.closing = true;
+            self.closing.store(true, Ordering::Release);
             threads.alive
         };
         self.permits.notify_all();
