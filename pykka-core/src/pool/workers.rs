@@ -96,6 +96,8 @@ pub(crate) struct Workers {
     /// The pool is closing: a copy of `Threads::closing` that idle workers read without the
     /// lock.
     closing: std::sync::atomic::AtomicBool,
+    /// An idle worker is spinning for work (see [`Workers::work_arrives_soon`]).
+    spinning: std::sync::atomic::AtomicBool,
 }
 
 /// What a pool thread knows about itself.
@@ -124,6 +126,7 @@ impl Workers {
             permits: Condvar::new(),
             blocked: AtomicUsize::new(0),
             closing: std::sync::atomic::AtomicBool::new(false),
+            spinning: std::sync::atomic::AtomicBool::new(false),
         });
         for _ in 0..workers.settings.workers {
             let mut threads = workers.lock();
@@ -288,21 +291,38 @@ impl Workers {
     /// the next ask should find the worker awake (as an actor thread spins on its own inbox,
     /// see `inbox.rs`). Crossbeam's own backoff checks after 1, 2, 4, ... 64 pauses and would
     /// notice the work up to microseconds late.
+    ///
+    /// One idle worker spins at a time: on a machine with few cores, a second one would only
+    /// take the processor from the thread about to send the work (the asker, in an ask's
+    /// round trip).
     fn work_arrives_soon(&self) -> bool {
+        if self
+            .spinning
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
         let arrived = || !self.rx.is_empty() || self.front_len.load(Ordering::Acquire) > 0;
+        let mut found = false;
         for _ in 0..IDLE_SPIN_CHECKS {
             if arrived() {
-                return true;
+                found = true;
+                break;
             }
             std::hint::spin_loop();
         }
-        for _ in 0..IDLE_YIELDS {
-            std::thread::yield_now();
-            if arrived() {
-                return true;
+        if !found {
+            for _ in 0..IDLE_YIELDS {
+                std::thread::yield_now();
+                if arrived() {
+                    found = true;
+                    break;
+                }
             }
         }
-        false
+        self.spinning.store(false, Ordering::Release);
+        found
     }
 
     /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
