@@ -11,7 +11,7 @@ mod blocking;
 mod mailbox;
 mod workers;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -614,27 +614,37 @@ fn receive<A: Actor>(
     went_idle: &mut bool,
 ) -> Flow {
     let mut left = budget;
+    // Messages taken from the inbox together (one lock for a run of them, so senders and the
+    // turn seldom meet on it); what a turn that ends early leaves here goes back in front.
+    let mut batch = VecDeque::new();
     loop {
         let flow = lifecycle.run(|lifecycle| {
+            if let Some(envelope) = batch.pop_front() {
+                return Some(lifecycle.handle(envelope));
+            }
             if left == 0 {
                 return Some(Flow::Yield);
             }
-            left -= 1;
-            if lifecycle.actor_ref().cell.timers.is_armed() {
-                return Some(match mailbox.pop() {
-                    Some(envelope) => lifecycle.handle(envelope),
-                    None => Flow::Timers,
-                });
-            }
-            Some(match mailbox.pop_or_idle() {
-                Some(envelope) => lifecycle.handle(envelope),
-                None => {
-                    *went_idle = true;
-                    lifecycle.state().idle_after_turn();
-                    Flow::Yield
+            let armed = lifecycle.actor_ref().cell.timers.is_armed();
+            // Without timers to serve, an empty inbox marks the actor idle under the same lock.
+            let taken = mailbox.take(&mut batch, left, !armed);
+            if taken == 0 {
+                if armed {
+                    return Some(Flow::Timers);
                 }
+                *went_idle = true;
+                lifecycle.state().idle_after_turn();
+                return Some(Flow::Yield);
+            }
+            left -= taken;
+            Some(match batch.pop_front() {
+                Some(envelope) => lifecycle.handle(envelope),
+                None => Flow::Continue,
             })
         });
+        if !batch.is_empty() {
+            mailbox.put_back(std::mem::take(&mut batch));
+        }
         if !matches!(flow, Flow::Timers) {
             return flow;
         }

@@ -250,22 +250,54 @@ impl<T: Send + 'static> Mailbox<T> {
         msg
     }
 
-    /// Takes the next message for the running turn; with none, marks the actor idle at once
-    /// (the next message schedules it again), sparing the turn's end a second look at the
-    /// queue. Only for a turn that has nothing else to do (no timers to serve).
+    /// Moves up to `max` queued messages (one, for a bounded inbox, whose room a message frees
+    /// when it is taken) into `batch`, for the running turn; returns how many. With none and
+    /// `idle_if_empty`, marks the actor idle at once, sparing the turn's end a second look at the queue.
     #[inline]
-    pub(crate) fn pop_or_idle(&self) -> Option<T> {
+    pub(crate) fn take(&self, batch: &mut VecDeque<T>, max: u32, idle_if_empty: bool) -> u32 {
         let mut queue = self.lock();
-        let msg = queue.items.pop_front();
-        match &msg {
-            Some(_) if queue.room_waiters > 0 => self.room.notify_one(),
-            Some(_) => {}
-            None => {
-                queue.sched = Sched::Idle;
+        let max = if self.capacity.is_some() { 1 } else { max.max(1) as usize };
+        let taken = match &mut queue.items {
+            Items::Empty => 0,
+            Items::One(_) => match std::mem::replace(&mut queue.items, Items::Empty) {
+                Items::One(msg) => {
+                    batch.push_back(msg);
+                    1
+                }
+                _ => 0,
+            },
+            Items::Many(many) if many.len() <= max && batch.is_empty() => {
+                // All of them: the buffer itself moves.
+                let n = many.len();
+                std::mem::swap(batch, many);
                 queue.items = Items::Empty;
+                n
             }
+            Items::Many(many) => {
+                let n = many.len().min(max);
+                batch.extend(many.drain(..n));
+                n
+            }
+        };
+        if taken > 0 {
+            if queue.room_waiters > 0 {
+                self.room.notify_all();
+            }
+        } else if idle_if_empty {
+            queue.sched = Sched::Idle;
+            queue.items = Items::Empty;
         }
-        msg
+        u32::try_from(taken).unwrap_or(u32::MAX)
+    }
+
+    /// Puts back, in front and in order, messages a turn took but did not handle (it ended
+    /// early: a stop, a failure, a restart).
+    pub(crate) fn put_back(&self, batch: VecDeque<T>) {
+        let mut queue = self.lock();
+        let rest = std::mem::replace(&mut queue.items, Items::Empty).into_vec();
+        let mut all = batch;
+        all.extend(rest);
+        queue.items = Items::Many(all);
     }
 
     /// Waits (managed, if on a pool worker) for the next message until `deadline`: for the
