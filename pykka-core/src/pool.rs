@@ -9,6 +9,7 @@
 
 mod blocking;
 mod mailbox;
+mod queue;
 mod workers;
 
 use std::collections::{BTreeMap, VecDeque};

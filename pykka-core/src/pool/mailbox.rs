@@ -256,7 +256,11 @@ impl<T: Send + 'static> Mailbox<T> {
     #[inline]
     pub(crate) fn take(&self, batch: &mut VecDeque<T>, max: u32, idle_if_empty: bool) -> u32 {
         let mut queue = self.lock();
-        let max = if self.capacity.is_some() { 1 } else { max.max(1) as usize };
+        let max = if self.capacity.is_some() {
+            1
+        } else {
+            max.max(1) as usize
+        };
         let taken = match &mut queue.items {
             Items::Empty => 0,
             Items::One(_) => match std::mem::replace(&mut queue.items, Items::Empty) {

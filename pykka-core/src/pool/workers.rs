@@ -1,9 +1,9 @@
 //! A pool's threads: the run queue, the permits that keep its parallelism fixed, and the
 //! spare threads that take a blocked worker's place.
 //!
-//! - **Run queue.** Actors with messages wait in a crossbeam channel (the back of the queue)
-//!   or in the *front lane*, for actors a blocked pool thread waits on and for the next actor
-//!   of a worker that blocks. A worker also has a *next* slot: an actor that a turn on this
+//! - **Run queue.** Actors with messages wait in the pool's [`RunQueue`] (`queue.rs`): at its
+//!   back, or at its front for actors a blocked pool thread waits on and for the next actor of
+//!   a worker that blocks. A worker also has a *next* slot: an actor that a turn on this
 //!   worker scheduled runs right after it, on the same worker, without waking anyone (a reply,
 //!   the next hop of a ring). At most [`NEXT_RUNS`] such turns in a row while other actors
 //!   are queued, then the slot goes to the back of the queue, so two actors bouncing messages
@@ -19,39 +19,21 @@
 //!   an error.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender};
+use super::queue::{RunQueue, Task};
 
 use crate::limits;
 
 /// How many turns in a row a worker takes from its next slot before it looks at the queue.
 const NEXT_RUNS: u32 = 32;
 
-/// How many times an idle worker checks the queue, with a spin-loop pause after each, before
-/// it yields.
-const IDLE_SPIN_CHECKS: u32 = 128;
-
-/// How many times an idle worker yields its time slice, checking the queue after each, before
-/// it sleeps.
-const IDLE_YIELDS: u32 = 16;
-
 /// Something the pool runs a turn of: a pooled actor's mailbox.
 pub(crate) trait Runnable: Send + Sync {
     /// Runs one turn, and schedules the next one if there is more to do.
     fn run(self: Arc<Self>);
-}
-
-type Task = Arc<dyn Runnable>;
-
-/// What travels through the run queue.
-enum Job {
-    Run(Task),
-    /// Look at the front lane (or at the pool closing).
-    Poke,
 }
 
 /// The settings a pool is built with.
@@ -85,10 +67,7 @@ struct Threads {
 /// A pool's threads and run queue.
 pub(crate) struct Workers {
     pub(crate) settings: Settings,
-    tx: Sender<Job>,
-    rx: Receiver<Job>,
-    front: Mutex<VecDeque<Task>>,
-    front_len: AtomicUsize,
+    queue: RunQueue,
     threads: Mutex<Threads>,
     permits: Condvar,
     /// Pool threads blocked now.
@@ -96,8 +75,6 @@ pub(crate) struct Workers {
     /// The pool is closing: a copy of `Threads::closing` that idle workers read without the
     /// lock.
     closing: std::sync::atomic::AtomicBool,
-    /// An idle worker is spinning for work (see [`Workers::work_arrives_soon`]).
-    spinning: std::sync::atomic::AtomicBool,
 }
 
 /// What a pool thread knows about itself.
@@ -115,18 +92,13 @@ thread_local! {
 impl Workers {
     /// Builds the pool's state and starts its `workers` threads.
     pub(crate) fn start(settings: Settings) -> std::io::Result<Arc<Self>> {
-        let (tx, rx) = crossbeam_channel::unbounded();
         let workers = Arc::new(Workers {
             settings,
-            tx,
-            rx,
-            front: Mutex::new(VecDeque::new()),
-            front_len: AtomicUsize::new(0),
+            queue: RunQueue::new(),
             threads: Mutex::new(Threads::default()),
             permits: Condvar::new(),
             blocked: AtomicUsize::new(0),
             closing: std::sync::atomic::AtomicBool::new(false),
-            spinning: std::sync::atomic::AtomicBool::new(false),
         });
         for _ in 0..workers.settings.workers {
             let mut threads = workers.lock();
@@ -164,7 +136,7 @@ impl Workers {
     /// (scheduled from one of this pool's turns), or at the back.
     pub(crate) fn submit(self: &Arc<Self>, task: Task, front: bool) {
         if front {
-            self.push_front(task);
+            self.queue.push(task, true);
             return;
         }
         let task = HERE.with(|here| {
@@ -175,28 +147,8 @@ impl Workers {
             }
         });
         if let Some(task) = task {
-            let _ = self.tx.send(Job::Run(task));
+            self.queue.push(task, false);
         }
-    }
-
-    fn push_front(&self, task: Task) {
-        self.front
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push_back(task);
-        self.front_len.fetch_add(1, Ordering::Release);
-        let _ = self.tx.send(Job::Poke);
-    }
-
-    fn pop_front(&self) -> Option<Task> {
-        if self.front_len.load(Ordering::Acquire) == 0 {
-            return None;
-        }
-        let task = self.front.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
-        if task.is_some() {
-            self.front_len.fetch_sub(1, Ordering::Release);
-        }
-        task
     }
 
     /// A pool thread's loop: take a turn, run it, again; without a permit, get one or retire.
@@ -228,7 +180,7 @@ impl Workers {
         }
         let next = HERE.with(|here| here.borrow_mut().take().and_then(|h| h.next));
         if let Some(task) = next {
-            self.push_front(task);
+            self.queue.push(task, true);
         }
     }
 
@@ -242,7 +194,7 @@ impl Workers {
             // Past its run of next-slot turns, the worker lets queued actors go first; with
             // none queued there is nobody to be fair to, and handing the next actor to the
             // queue would only wake another worker for it.
-            if here.next_runs < NEXT_RUNS || (self.rx.is_empty() && self.front_len.load(Ordering::Acquire) == 0) {
+            if here.next_runs < NEXT_RUNS || self.queue.is_empty() {
                 here.next_runs += 1;
                 Some(Ok(task))
             } else {
@@ -252,77 +204,17 @@ impl Workers {
         });
         match next {
             Some(Ok(task)) => return Some(task),
-            Some(Err(task)) => {
-                let _ = self.tx.send(Job::Run(task));
-            }
+            Some(Err(task)) => self.queue.push(task, false),
             None => HERE.with(|here| {
                 if let Some(h) = here.borrow_mut().as_mut() {
                     h.next_runs = 0;
                 }
             }),
         }
-        loop {
-            if let Some(task) = self.pop_front() {
-                return Some(task);
-            }
-            if self.closing.load(Ordering::Acquire) {
-                return None;
-            }
-            let job = match self.rx.try_recv() {
-                Ok(job) => job,
-                Err(_) if self.work_arrives_soon() => continue,
-                Err(_) => {
-                    crate::debug::forget_turn_boundary();
-                    match self.rx.recv() {
-                        Ok(job) => job,
-                        Err(_) => return None,
-                    }
-                }
-            };
-            match job {
-                Job::Run(task) => return Some(task),
-                Job::Poke => {}
-            }
+        if self.closing.load(Ordering::Acquire) {
+            return None;
         }
-    }
-
-    /// Spins briefly, then yields a few times, looking for work after each pause, before the
-    /// worker sleeps: an ask's reply turns the caller around within a microsecond or two, and
-    /// the next ask should find the worker awake (as an actor thread spins on its own inbox,
-    /// see `inbox.rs`). Crossbeam's own backoff checks after 1, 2, 4, ... 64 pauses and would
-    /// notice the work up to microseconds late.
-    ///
-    /// One idle worker spins at a time: on a machine with few cores, a second one would only
-    /// take the processor from the thread about to send the work (the asker, in an ask's
-    /// round trip).
-    fn work_arrives_soon(&self) -> bool {
-        if self
-            .spinning
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            return false;
-        }
-        let arrived = || !self.rx.is_empty() || self.front_len.load(Ordering::Acquire) > 0;
-        let mut found = false;
-        for _ in 0..IDLE_SPIN_CHECKS {
-            if arrived() {
-                found = true;
-                break;
-            }
-            std::hint::spin_loop();
-        }
-        if !found {
-            for _ in 0..IDLE_YIELDS {
-                std::thread::yield_now();
-                if arrived() {
-                    found = true;
-                    break;
-                }
-            }
-        }
-        self.spinning.store(false, Ordering::Release);
-        found
+        self.queue.pop(crate::debug::forget_turn_boundary)
     }
 
     /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
@@ -414,9 +306,8 @@ impl Workers {
             threads.alive
         };
         self.permits.notify_all();
-        for _ in 0..alive {
-            let _ = self.tx.send(Job::Poke);
-        }
+        let _ = alive;
+        self.queue.close();
     }
 
     /// Threads alive now, the most ever alive, and blocked now.
@@ -456,7 +347,7 @@ pub(crate) fn begin_blocking() -> Option<Handoff> {
         Some((here.workers.clone(), here.next.take()))
     })?;
     if let Some(task) = next {
-        workers.push_front(task);
+        workers.queue.push(task, true);
     }
     workers.blocked.fetch_add(1, Ordering::Relaxed);
     workers.release_permit();

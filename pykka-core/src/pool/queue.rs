@@ -1,0 +1,192 @@
+//! A pool's run queue: the actors waiting for a turn, and the workers waiting for actors.
+//!
+//! A queue under a mutex, with a condvar for sleeping workers and two rules that keep wake-ups
+//! (a system call on the thread that schedules an actor) rare:
+//! - A worker that runs out of work first spins, looking at the queue's length; one at a time
+//!   (on a machine with few cores a second spinner only takes the processor from the thread
+//!   about to send the work). A new task wakes a sleeping worker only when none spins, and
+//!   only one wake-up is in flight at a time.
+//! - A worker that takes a task and leaves more behind wakes the next sleeper (if nobody else
+//!   is on the way), so a burst of work spreads over the pool one wake-up at a time.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use super::workers::Runnable;
+
+/// A turn to run.
+pub(crate) type Task = Arc<dyn Runnable>;
+
+/// How many times an idle worker checks the queue, with a spin-loop pause after each, before
+/// it yields.
+const IDLE_SPIN_CHECKS: u32 = 128;
+
+/// How many times an idle worker yields its time slice, checking the queue after each, before
+/// it sleeps.
+const IDLE_YIELDS: u32 = 16;
+
+struct Tasks {
+    queue: VecDeque<Task>,
+    /// Workers waiting on the condvar.
+    sleeping: usize,
+    /// A wake-up is on its way to a sleeper: the next task does not send another.
+    waking: bool,
+    closed: bool,
+}
+
+/// The run queue; see the module docs.
+pub(crate) struct RunQueue {
+    tasks: Mutex<Tasks>,
+    wake: Condvar,
+    /// The queue's length, readable without the lock.
+    len: AtomicUsize,
+    /// An idle worker is spinning for work.
+    spinning: AtomicBool,
+}
+
+impl RunQueue {
+    pub(crate) fn new() -> Self {
+        RunQueue {
+            tasks: Mutex::new(Tasks {
+                queue: VecDeque::new(),
+                sleeping: 0,
+                waking: false,
+                closed: false,
+            }),
+            wake: Condvar::new(),
+            len: AtomicUsize::new(0),
+            spinning: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Tasks> {
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether no task waits.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len.load(Ordering::Acquire) == 0
+    }
+
+    /// Queues a task, at the front (an actor a blocked thread waits on) or at the back; wakes
+    /// a sleeping worker if no worker is spinning or on its way.
+    pub(crate) fn push(&self, task: Task, front: bool) {
+        let mut tasks = self.lock();
+        if front {
+            tasks.queue.push_front(task);
+        } else {
+            tasks.queue.push_back(task);
+        }
+        self.len.fetch_add(1, Ordering::SeqCst);
+        let wake = self.should_wake(&mut tasks);
+        drop(tasks);
+        if wake {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Decides, under the lock, whether to wake a sleeper for queued work, and marks the
+    /// wake-up as on its way.
+    fn should_wake(&self, tasks: &mut Tasks) -> bool {
+        if tasks.sleeping == 0 || tasks.waking || self.spinning.load(Ordering::SeqCst) {
+            return false;
+        }
+        tasks.waking = true;
+        true
+    }
+
+    /// Takes the first task without waiting.
+    pub(crate) fn try_pop(&self) -> Option<Task> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut tasks = self.lock();
+        let task = tasks.queue.pop_front()?;
+        self.len.fetch_sub(1, Ordering::Release);
+        // More work behind this one: let the next sleeper look at it.
+        let wake = !tasks.queue.is_empty() && self.should_wake(&mut tasks);
+        drop(tasks);
+        if wake {
+            self.wake.notify_one();
+        }
+        Some(task)
+    }
+
+    /// Takes the first task, waiting for one: spins briefly (one worker at a time), then
+    /// sleeps. `None` once the queue is closed. `before_sleep` runs before the worker sleeps.
+    pub(crate) fn pop(&self, before_sleep: impl FnOnce()) -> Option<Task> {
+        if let Some(task) = self.try_pop() {
+            return Some(task);
+        }
+        if self.spin() {
+            if let Some(task) = self.try_pop() {
+                return Some(task);
+            }
+        }
+        before_sleep();
+        let mut tasks = self.lock();
+        loop {
+            if let Some(task) = tasks.queue.pop_front() {
+                self.len.fetch_sub(1, Ordering::Release);
+                let wake = !tasks.queue.is_empty() && self.should_wake(&mut tasks);
+                drop(tasks);
+                if wake {
+                    self.wake.notify_one();
+                }
+                return Some(task);
+            }
+            if tasks.closed {
+                return None;
+            }
+            tasks.sleeping += 1;
+            tasks = self.wake.wait(tasks).unwrap_or_else(PoisonError::into_inner);
+            tasks.sleeping -= 1;
+            // Whoever sent the wake-up (or a spurious one) brought this worker here.
+            tasks.waking = false;
+        }
+    }
+
+    /// Spins, then yields, checking the queue after each pause, if no other worker spins;
+    /// true if work arrived. A reply turns the asker around within a microsecond or two, and
+    /// its next ask should find a worker awake (as an actor thread spins on its own inbox).
+    fn spin(&self) -> bool {
+        if self
+            .spinning
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        let mut found = false;
+        for _ in 0..IDLE_SPIN_CHECKS {
+            if !self.is_empty() {
+                found = true;
+                break;
+            }
+            std::hint::spin_loop();
+        }
+        if !found {
+            for _ in 0..IDLE_YIELDS {
+                std::thread::yield_now();
+                if !self.is_empty() {
+                    found = true;
+                    break;
+                }
+            }
+        }
+        self.spinning.store(false, Ordering::SeqCst);
+        if !found && self.len.load(Ordering::SeqCst) > 0 {
+            // Work arrived just as the spin ended, while a push saw this worker spinning and
+            // woke nobody: take it.
+            found = true;
+        }
+        found
+    }
+
+    /// Closes the queue: every waiting worker returns `None` once the queue is drained.
+    pub(crate) fn close(&self) {
+        self.lock().closed = true;
+        self.wake.notify_all();
+    }
+}
