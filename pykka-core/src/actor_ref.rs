@@ -777,6 +777,10 @@ impl<A: Actor> ActorRef<A> {
 
     /// Waits for the thread to finish until `deadline`; `after` is the timeout reported.
     fn join_until(&self, deadline: Instant, after: Duration) -> Result<()> {
+        if self.cell.ending.is_ended() {
+            self.join_thread();
+            return Ok(());
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         match self.termination().get_timeout(left) {
             Err(error @ Error::Deadlock { .. }) => return Err(error),

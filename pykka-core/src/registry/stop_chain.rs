@@ -1,7 +1,8 @@
 //! Stopping actors one after another, with the caller out of the loop.
 //!
 //! [`ActorRegistry::stop_all`](super::ActorRegistry::stop_all) stops the last started actor
-//! first and each next one only once the previous one has ended. Done from the caller, every
+//! first and each next one only once the previous one has ended (its stop is answered: its
+//! hooks have run, its state is dropped, its inbox is closed). Done from the caller, every
 //! step is a round trip to the caller's thread: ask, sleep, be woken. The chain moves each
 //! next step to where the previous actor ends: its end (on its own thread, or on the pool
 //! worker that ran it) sends the next stop request, so the order is the same, and on a pool
@@ -57,7 +58,7 @@ impl StopChain {
         loop {
             let mut state = self.lock();
             if let Some(stop) = state.pending.take() {
-                // Its end answered it (the reply is dropped before the termination resolves).
+                // Its end answered it.
                 let answer = stop.get_timeout(Duration::ZERO).unwrap_or(false);
                 state.answers.push(answer);
             }
@@ -69,14 +70,16 @@ impl StopChain {
                 return;
             };
             state.next += 1;
-            state.pending = Some(actor.stop_future());
+            let stop = actor.stop_future();
+            state.pending = Some(stop.clone());
             drop(state);
-            let ended = actor.termination();
-            if ended.is_ready() {
+            // The stop is answered at the actor's end, once its hooks have run, its state is
+            // dropped and its inbox is closed (or at once if it had ended already).
+            if stop.is_ready() {
                 continue;
             }
             let me = self.clone();
-            ended.when_ready(move || me.advance());
+            stop.when_ready(move || me.advance());
             return;
         }
     }
