@@ -190,10 +190,14 @@ impl PoolBuilder {
         self
     }
 
-    /// The most threads the pool may have, workers and spares (threads that took the place of
-    /// a blocked worker) together. Default [`DEFAULT_MAX_THREADS`]; never below `workers`.
-    /// A chain of blocking asks between pooled actors deeper than this cannot complete:
-    /// each link holds a thread.
+    /// The most threads the pool may have: workers, spares (threads that took the place of a
+    /// blocked worker) and the rescue thread together. Default [`DEFAULT_MAX_THREADS`]; never
+    /// below `workers + 1`.
+    ///
+    /// The last thread the cap allows is kept for the *rescue* thread, which runs only the
+    /// turns of actors a blocked pool thread waits on: with every other thread blocked on one
+    /// slow actor, it is what still runs that actor. A chain of blocking asks between pooled
+    /// actors deeper than the cap cannot complete: each link holds a thread.
     pub fn max_threads(mut self, max_threads: usize) -> Self {
         self.settings.max_threads = max_threads;
         self
@@ -235,7 +239,7 @@ impl PoolBuilder {
     /// [`Error::StartFailed`] if the operating system refuses a worker thread (the threads
     /// already started end again).
     pub fn try_build(mut self) -> Result<Pool> {
-        self.settings.max_threads = self.settings.max_threads.max(self.settings.workers);
+        self.settings.max_threads = self.settings.max_threads.max(self.settings.workers + 1);
         let name = self.settings.name;
         let workers = Workers::start(self.settings).map_err(|e| Error::StartFailed {
             actor: ActorId::new(name),

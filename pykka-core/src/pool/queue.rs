@@ -27,7 +27,11 @@ const IDLE_SPIN_CHECKS: u32 = 128;
 const IDLE_YIELDS: u32 = 16;
 
 struct Tasks {
+    /// The awaited actors (a blocked pool thread waits on each), first in line.
+    front: VecDeque<Task>,
     queue: VecDeque<Task>,
+    /// The pool's rescue thread sleeps on `rescue` (see `workers.rs`).
+    rescue_sleeping: bool,
     /// Workers waiting on the condvar.
     sleeping: usize,
     /// A wake-up is on its way to a sleeper: the next task does not send another.
@@ -35,10 +39,23 @@ struct Tasks {
     closed: bool,
 }
 
+impl Tasks {
+    /// The next turn: an awaited actor's first.
+    fn pop(&mut self) -> Option<Task> {
+        self.front.pop_front().or_else(|| self.queue.pop_front())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.front.is_empty() && self.queue.is_empty()
+    }
+}
+
 /// The run queue; see the module docs.
 pub(crate) struct RunQueue {
     tasks: Mutex<Tasks>,
     wake: Condvar,
+    /// Where the rescue thread waits for an awaited actor.
+    rescue: Condvar,
     /// The queue's length, readable without the lock.
     len: AtomicUsize,
     /// An idle worker is spinning for work.
@@ -49,12 +66,15 @@ impl RunQueue {
     pub(crate) fn new() -> Self {
         RunQueue {
             tasks: Mutex::new(Tasks {
+                front: VecDeque::new(),
                 queue: VecDeque::new(),
+                rescue_sleeping: false,
                 sleeping: 0,
                 waking: false,
                 closed: false,
             }),
             wake: Condvar::new(),
+            rescue: Condvar::new(),
             len: AtomicUsize::new(0),
             spinning: AtomicBool::new(false),
         }
@@ -73,8 +93,9 @@ impl RunQueue {
     /// a sleeping worker if no worker is spinning or on its way.
     pub(crate) fn push(&self, task: Task, front: bool) {
         let mut tasks = self.lock();
+        let rescue = front && tasks.rescue_sleeping;
         if front {
-            tasks.queue.push_front(task);
+            tasks.front.push_back(task);
         } else {
             tasks.queue.push_back(task);
         }
@@ -83,6 +104,9 @@ impl RunQueue {
         drop(tasks);
         if wake {
             self.wake.notify_one();
+        }
+        if rescue {
+            self.rescue.notify_one();
         }
     }
 
@@ -102,10 +126,10 @@ impl RunQueue {
             return None;
         }
         let mut tasks = self.lock();
-        let task = tasks.queue.pop_front()?;
+        let task = tasks.pop()?;
         self.len.fetch_sub(1, Ordering::Release);
         // More work behind this one: let the next sleeper look at it.
-        let wake = !tasks.queue.is_empty() && self.should_wake(&mut tasks);
+        let wake = !tasks.is_empty() && self.should_wake(&mut tasks);
         drop(tasks);
         if wake {
             self.wake.notify_one();
@@ -127,9 +151,9 @@ impl RunQueue {
         before_sleep();
         let mut tasks = self.lock();
         loop {
-            if let Some(task) = tasks.queue.pop_front() {
+            if let Some(task) = tasks.pop() {
                 self.len.fetch_sub(1, Ordering::Release);
-                let wake = !tasks.queue.is_empty() && self.should_wake(&mut tasks);
+                let wake = !tasks.is_empty() && self.should_wake(&mut tasks);
                 drop(tasks);
                 if wake {
                     self.wake.notify_one();
@@ -184,9 +208,34 @@ impl RunQueue {
         found
     }
 
+    /// Takes the first awaited actor's turn, waiting for one at most `idle`: for the rescue
+    /// thread. `None` after `idle` without one, or once the queue is closed.
+    pub(crate) fn pop_awaited(&self, idle: std::time::Duration) -> Option<Task> {
+        let deadline = std::time::Instant::now() + idle;
+        let mut tasks = self.lock();
+        loop {
+            if let Some(task) = tasks.front.pop_front() {
+                self.len.fetch_sub(1, Ordering::Release);
+                return Some(task);
+            }
+            let now = std::time::Instant::now();
+            if tasks.closed || now >= deadline {
+                return None;
+            }
+            tasks.rescue_sleeping = true;
+            tasks = self
+                .rescue
+                .wait_timeout(tasks, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            tasks.rescue_sleeping = false;
+        }
+    }
+
     /// Closes the queue: every waiting worker returns `None` once the queue is drained.
     pub(crate) fn close(&self) {
         self.lock().closed = true;
         self.wake.notify_all();
+        self.rescue.notify_all();
     }
 }

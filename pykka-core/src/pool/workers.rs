@@ -60,6 +60,8 @@ struct Threads {
     started: usize,
     /// The cap was reached and said so.
     warned: bool,
+    /// The rescue thread is alive (see [`Workers::rescue`]).
+    rescue: bool,
     /// The pool is shutting down: threads end.
     closing: bool,
 }
@@ -256,8 +258,9 @@ impl Workers {
             self.permits.notify_one();
             return;
         }
-        if threads.alive >= self.settings.max_threads {
-            self.at_cap(threads, None);
+        // The last thread the cap allows is kept for the rescue thread.
+        if threads.alive + 1 >= self.settings.max_threads {
+            self.rescue(threads);
             return;
         }
         let slot = match limits::acquire() {
@@ -278,6 +281,53 @@ impl Workers {
             threads.alive -= 1;
             threads.active -= 1;
             self.at_cap(threads, Some(format!("the operating system refused a thread: {e}")));
+        }
+    }
+
+    /// At the cap, no spare takes a blocked worker's place. Every thread could end up blocked
+    /// on an actor whose turn is queued (a slow actor that all of them ask), and with nobody
+    /// left to run that turn the pool would be stuck. So the last thread the cap allows is the
+    /// *rescue* thread: it runs only the turns of awaited actors (those a blocked pool thread
+    /// waits on, first in the run queue), and retires when it has found none for the pool's
+    /// `spare_idle`. A chain of blocking waits deeper than the cap still cannot complete: the
+    /// rescue thread can block too.
+    fn rescue(self: &Arc<Self>, mut threads: MutexGuard<'_, Threads>) {
+        if threads.rescue || threads.alive >= self.settings.max_threads {
+            self.at_cap(threads, None);
+            return;
+        }
+        let slot = match limits::acquire() {
+            Ok(slot) => slot,
+            Err(refused) => {
+                self.at_cap(threads, Some(refused.reason()));
+                return;
+            }
+        };
+        threads.rescue = true;
+        threads.alive += 1;
+        threads.peak = threads.peak.max(threads.alive);
+        threads.started += 1;
+        let n = threads.started;
+        drop(threads);
+        self.at_cap(self.lock(), None);
+        let workers = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("{}-{n}", self.settings.name))
+            .spawn(move || {
+                let _slot = slot;
+                while let Some(task) = workers.queue.pop_awaited(workers.settings.spare_idle) {
+                    task.run();
+                }
+                let mut threads = workers.lock();
+                threads.rescue = false;
+                threads.alive -= 1;
+            });
+        if let Err(e) = spawned {
+            let mut threads = self.lock();
+            threads.rescue = false;
+            threads.alive -= 1;
+            drop(threads);
+            tracing::warn!(target: "pykka", pool = self.settings.name, "Pool {} could not start its rescue thread: {e}", self.settings.name);
         }
     }
 
