@@ -300,7 +300,7 @@ impl Actor for Sender {
 
 #[test]
 fn a_pooled_actor_keeps_per_sender_order_and_never_runs_two_handlers_at_once_under_contention() {
-    const ROUNDS: u32 = 30;
+    const ROUNDS: u32 = 100;
     const THREADS: u32 = 4;
     const ACTORS: u32 = 16;
     const PER_SENDER: u32 = 500;
@@ -507,14 +507,8 @@ fn a_pooled_actors_single_shot_timer_fires_on_a_manual_clock() {
     actor.ask_timeout(ClockedMsg::Arm(10), DEFAULT_TIMEOUT).unwrap();
     clock.advance(Duration::from_millis(9));
     assert_eq!(log(), Vec::<String>::new());
+    // As on a thread: once `advance` returns, an ask reaches the actor behind the due timer.
     clock.advance(Duration::from_millis(1));
-    // The due timer's message is delivered to the idle pooled actor: it runs without being
-    // sent anything else.
-    let deadline = Instant::now() + DEFAULT_TIMEOUT;
-    while log().is_empty() {
-        assert!(Instant::now() < deadline, "the timer never fired");
-        std::thread::yield_now();
-    }
     assert_eq!(log(), ["tick@10"]);
     clock.advance(Duration::from_millis(100));
     assert_eq!(log(), ["tick@10"]);
