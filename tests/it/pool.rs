@@ -11,9 +11,11 @@ use std::sync::{Arc, Barrier, mpsc};
 use std::time::{Duration, Instant};
 
 use pykka::debug;
-use pykka::{Actor, ActorId, ActorRef, ActorRegistry, Context, Error, Failure, ManualClock, Pool, RestartPolicy, Unhandled};
+use pykka::{
+    Actor, ActorId, ActorRef, ActorRegistry, Context, Error, Failure, ManualClock, Pool, RestartPolicy, Unhandled,
+};
 
-use crate::support::{DEFAULT_TIMEOUT, Events, Latch, LogRecord, logs, spawn, within};
+use crate::support::{DEFAULT_TIMEOUT, Events, Latch, LogRecord, logs, spawn};
 
 /// A wait long enough for thousands of thread starts in a debug build on a loaded machine;
 /// only ever reached when something is wrong.
@@ -23,7 +25,10 @@ const LONG_TIMEOUT: Duration = Duration::from_secs(120);
 fn eventually(what: &str, timeout: Duration, mut pred: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !pred() {
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting until {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting until {what}"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
 }
@@ -155,7 +160,13 @@ fn ten_thousand_pooled_actors_blocked_on_one_slow_actor_complete_within_the_thre
     assert_eq!(pool.peak_threads(), pool.max_threads(), "{pool:?}");
     gate.open();
     for (reply, n) in replies.into_iter().zip(0..) {
-        assert_eq!(reply.get_timeout(LONG_TIMEOUT), Ok(Ok(n)));
+        let got = reply.get_timeout(LONG_TIMEOUT);
+        let (blocked, queued) = (pool.blocked_threads(), slow.inbox_len());
+        assert_eq!(
+            got,
+            Ok(Ok(n)),
+            "{pool:?}: {blocked} threads blocked, {queued} asks queued at the slow actor"
+        );
     }
     assert!(pool.peak_threads() <= pool.max_threads(), "{pool:?}");
     let warnings = pool_warnings(NAME);
@@ -164,6 +175,48 @@ fn ten_thousand_pooled_actors_blocked_on_one_slow_actor_complete_within_the_thre
         warnings[0].message.contains("it has 16 of its at most 16 threads"),
         "{warnings:?}"
     );
+    assert!(shut_down(&pool).into_iter().all(|stopped| stopped));
+}
+
+/// Meets the other waiters at a barrier (so every worker is busy), then asks the slow actor.
+struct Gathered {
+    slow: ActorRef<Slow>,
+    met: Arc<Barrier>,
+}
+
+impl Actor for Gathered {
+    type Message = u32;
+    type Reply = Result<u32, Error>;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, n: u32) -> Result<Self::Reply, Unhandled> {
+        self.met.wait();
+        Ok(self.slow.ask(SlowMsg::Work(n)))
+    }
+}
+
+/// The smallest case of the cap: every thread of the pool blocks on an actor whose turn is
+/// queued behind them. Nobody is left to run it unless the pool goes past its cap (or runs it
+/// on a blocked thread), so this deadlocks the pool: see the report of issue 15's tests.
+#[test]
+fn pooled_actors_that_fill_the_thread_cap_waiting_on_an_idle_actor_complete() {
+    let pool = Pool::builder().workers(2).max_threads(2).name("pool-cap-min").build();
+    let registry = ActorRegistry::new();
+    let slow = pool.start_in(&registry, Slow);
+    assert_eq!(slow.ask_timeout(SlowMsg::Work(0), DEFAULT_TIMEOUT), Ok(0));
+    let met = Arc::new(Barrier::new(2));
+    let waiters: Vec<_> = (0..2)
+        .map(|_| {
+            let (slow, met) = (slow.clone(), met.clone());
+            pool.start_in(&registry, Gathered { slow, met })
+        })
+        .collect();
+    let replies: Vec<_> = waiters.iter().zip(1..).map(|(w, n)| w.ask_future(n)).collect();
+    for (reply, n) in replies.into_iter().zip(1..) {
+        let got = reply.get_timeout(DEFAULT_TIMEOUT);
+        let blocked = pool.blocked_threads();
+        assert_eq!(got, Ok(Ok(n)), "{pool:?}: {blocked} threads blocked");
+    }
+    assert!(pool.peak_threads() <= pool.max_threads(), "{pool:?}");
     assert!(shut_down(&pool).into_iter().all(|stopped| stopped));
 }
 
@@ -208,8 +261,12 @@ fn an_ask_cycle_between_two_pooled_actors_is_reported_as_a_deadlock() {
     for actor in [&a, &b] {
         debug::set_actor_deadlock_detection(actor.id(), Some(true));
     }
-    a.ask_timeout(PeerMsg::Meet(b.clone()), DEFAULT_TIMEOUT).unwrap().unwrap();
-    b.ask_timeout(PeerMsg::Meet(a.clone()), DEFAULT_TIMEOUT).unwrap().unwrap();
+    a.ask_timeout(PeerMsg::Meet(b.clone()), DEFAULT_TIMEOUT)
+        .unwrap()
+        .unwrap();
+    b.ask_timeout(PeerMsg::Meet(a.clone()), DEFAULT_TIMEOUT)
+        .unwrap()
+        .unwrap();
     let err = match a.ask_timeout(PeerMsg::Hop, DEFAULT_TIMEOUT) {
         Ok(Err(e)) | Err(e) => e,
         Ok(Ok(n)) => panic!("expected a deadlock error, got {n}"),
@@ -393,10 +450,13 @@ fn a_hundred_thousand_pooled_actors_start_answer_and_stop_leaving_nothing_behind
     }
     // Idle pooled actors hold no thread: the pool never grew past its workers.
     assert_eq!(pool.peak_threads(), pool.workers(), "{pool:?}");
-    let stopped = within("Pool::shutdown", {
+    // 100,000 stops one after another: bounded generously, for a debug build on a loaded machine.
+    let (tx, rx) = mpsc::channel();
+    spawn("shutdown", {
         let pool = pool.clone();
-        move || pool.shutdown()
+        move || tx.send(pool.shutdown())
     });
+    let stopped = rx.recv_timeout(LONG_TIMEOUT).expect("Pool::shutdown returned");
     assert_eq!(stopped.len(), ACTORS as usize);
     assert!(stopped.into_iter().all(|stopped| stopped));
     assert_eq!(pool.actors(), 0);

@@ -172,7 +172,10 @@ fn main() -> ExitCode {
     // Its spare threads retire when idle (within 10 s), inside the final wait for the count.
     let pooled = std::env::var("PYKKA_RUNTIME").is_ok_and(|v| v.eq_ignore_ascii_case("pool"));
     let env = if pooled { "PYKKA_RUNTIME=pool " } else { "" };
-    let repro = format!("{env}cargo xtask stress --seconds {} --seed {}", args.seconds, args.seed);
+    let repro = format!(
+        "{env}cargo xtask stress --seconds {} --seed {}",
+        args.seconds, args.seed
+    );
     checks::init(args.seed, repro);
     install_panic_hook();
 
