@@ -519,10 +519,11 @@ fn a_managed_blocking_wait_on_a_one_worker_pool_lets_the_actor_it_waits_for_run(
 // ---------------------------------------------------------------------------------------------
 // Timers and restarts
 
-/// Records what it handles; `Arm` starts a single-shot timer.
+/// Records what it handles (and reports ticks on `ticks`); `Arm` starts a single-shot timer.
 struct Clocked {
     clock: ManualClock,
     log: Vec<String>,
+    ticks: mpsc::Sender<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -544,6 +545,7 @@ impl Actor for Clocked {
             ClockedMsg::Tick => {
                 let at = self.clock.elapsed().as_millis();
                 self.log.push(format!("tick@{at}"));
+                let _ = self.ticks.send(format!("tick@{at}"));
             }
             ClockedMsg::Log => return Ok(self.log.clone()),
         }
@@ -556,22 +558,49 @@ fn a_pooled_actors_single_shot_timer_fires_on_a_manual_clock() {
     let pool = Pool::builder().workers(2).name("pool-timers").build();
     let clock = ManualClock::new();
     let registry = ActorRegistry::with_clock(clock.clone());
+    let (ticks, ticked) = mpsc::channel();
     let actor = pool.start_in(
         &registry,
         Clocked {
             clock: clock.clone(),
             log: Vec::new(),
+            ticks,
         },
     );
     let log = || actor.ask_timeout(ClockedMsg::Log, DEFAULT_TIMEOUT).unwrap();
     actor.ask_timeout(ClockedMsg::Arm(10), DEFAULT_TIMEOUT).unwrap();
     clock.advance(Duration::from_millis(9));
     assert_eq!(log(), Vec::<String>::new());
-    // As on a thread: once `advance` returns, an ask reaches the actor behind the due timer.
+    // The idle actor (no thread, nothing queued) is woken by the clock: the tick arrives
+    // without anything else sent to it.
     clock.advance(Duration::from_millis(1));
+    assert_eq!(ticked.recv_timeout(DEFAULT_TIMEOUT).as_deref(), Ok("tick@10"));
     assert_eq!(log(), ["tick@10"]);
     clock.advance(Duration::from_millis(100));
     assert_eq!(log(), ["tick@10"]);
+    assert!(shut_down(&pool).into_iter().all(|stopped| stopped));
+}
+
+/// Real time: an idle pooled actor holds no thread, so its next timer arms a wake-up.
+#[test]
+fn a_pooled_actors_single_shot_timer_fires_in_real_time_while_it_is_idle() {
+    let pool = Pool::builder().workers(2).name("pool-timers-rt").build();
+    let registry = ActorRegistry::new();
+    let (ticks, ticked) = mpsc::channel();
+    let actor = pool.start_in(
+        &registry,
+        Clocked {
+            clock: ManualClock::new(), // only for the log; never advanced
+            log: Vec::new(),
+            ticks,
+        },
+    );
+    actor.ask_timeout(ClockedMsg::Arm(20), DEFAULT_TIMEOUT).unwrap();
+    assert_eq!(ticked.recv_timeout(DEFAULT_TIMEOUT).as_deref(), Ok("tick@0"));
+    assert_eq!(
+        actor.ask_timeout(ClockedMsg::Log, DEFAULT_TIMEOUT),
+        Ok(vec!["tick@0".to_owned()])
+    );
     assert!(shut_down(&pool).into_iter().all(|stopped| stopped));
 }
 
