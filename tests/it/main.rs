@@ -14,6 +14,7 @@ mod interfaces;
 mod logging;
 mod macros;
 mod panics;
+mod pool;
 mod proxy;
 mod proxy_timeout;
 mod races;

@@ -236,6 +236,12 @@ impl LogCapture {
             .collect()
     }
 
+    /// Returns every captured `pykka` record for which `pred` holds, in order (for records
+    /// without an `actor` field, such as a pool's).
+    pub fn matching(&self, pred: impl Fn(&LogRecord) -> bool) -> Vec<LogRecord> {
+        lock(&self.records).iter().filter(|r| pred(r)).cloned().collect()
+    }
+
     /// Like [`for_actor`](Self::for_actor), only the records at `level`.
     pub fn at(&self, urn: &str, level: Level) -> Vec<LogRecord> {
         self.for_actor(urn).into_iter().filter(|r| r.level == level).collect()

@@ -64,6 +64,10 @@
 //! - at the end no registry entry, no actor value, no actor debug record and no actor thread is
 //!   left (threads counted from `/proc/self/status` where it exists).
 //!
+//! With `PYKKA_RUNTIME=pool` in the environment, the same operations and checks run with the
+//! actors of `start_in` and `try_start*` on the global pool (`start_with*` and
+//! `start_restarting*` ones stay on threads), so plain and pooled actors talk to each other.
+//!
 //! On a violation it prints the seed, the operation and what was expected, and exits non-zero;
 //! otherwise it prints a one-line summary. The seed fixes each driver's sequence of operations;
 //! the interleaving of threads is the machine's, so a failure may need a few runs to repeat.
@@ -163,13 +167,24 @@ fn main() -> ExitCode {
             };
         }
     };
-    let repro = format!("cargo xtask stress --seconds {} --seed {}", args.seconds, args.seed);
+    // With `PYKKA_RUNTIME=pool`, the actors started by `start*`/`try_start*` run on the global
+    // pool, whose worker threads live as long as the process: they belong to the baseline.
+    // Its spare threads retire when idle (within 10 s), inside the final wait for the count.
+    let pooled = std::env::var("PYKKA_RUNTIME").is_ok_and(|v| v.eq_ignore_ascii_case("pool"));
+    let env = if pooled { "PYKKA_RUNTIME=pool " } else { "" };
+    let repro = format!(
+        "{env}cargo xtask stress --seconds {} --seed {}",
+        args.seconds, args.seed
+    );
     checks::init(args.seed, repro);
     install_panic_hook();
 
     let activities: Vec<Arc<Activity>> = (0..=SENDERS).map(|_| Arc::default()).collect();
     let done = Arc::new(AtomicBool::new(false));
     let watchdog = checks::watchdog(activities.clone(), done.clone());
+    if pooled {
+        let _ = pykka::Pool::global();
+    }
     let baseline_threads = checks::thread_count();
     let world = World::new(activities.clone());
 
@@ -203,9 +218,10 @@ fn main() -> ExitCode {
         "ok".to_owned()
     };
     println!(
-        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox; {}",
+        "stress: {verdict}: seed {}, {:.1} s, {SENDERS} drivers, {} runtime, {} actors, {total} ops ({}); full inboxes: {} try_tell Full, {} timed calls on a held full inbox; {}",
         args.seed,
         ran.as_secs_f64(),
+        if pooled { "pool" } else { "thread" },
         world.started(),
         counts.join(", "),
         backpressure::FULL.load(Ordering::Relaxed),

@@ -176,6 +176,12 @@ impl Workers {
                 });
             }
             let Some(task) = self.next_task() else {
+                // The pool closes: this thread ends holding a permit, so it leaves the counts
+                // here (`reacquire` does it for a thread that ends without one). Without this,
+                // `Pool::threads` never reached 0 after `shutdown`.
+                let mut threads = self.lock();
+                threads.alive -= 1;
+                threads.active -= 1;
                 break;
             };
             task.run();
