@@ -54,6 +54,45 @@ struct Queue<T> {
     arrival_waiters: u32,
 }
 
+impl<T> Queue<T> {
+    /// An open, empty queue, scheduled once (for the actor's start).
+    fn new() -> Self {
+        Queue {
+            items: VecDeque::new(),
+            closed: false,
+            sched: Sched::Scheduled,
+            room_waiters: 0,
+            arrival_waiters: 0,
+        }
+    }
+
+    /// A message was just queued: whether its sender hands the actor to the pool (it was
+    /// idle). Decided under the queue's lock, with [`turn_ended`](Self::turn_ended).
+    fn arrived(&mut self) -> bool {
+        let schedule = self.sched == Sched::Idle;
+        if schedule {
+            self.sched = Sched::Scheduled;
+        }
+        schedule
+    }
+
+    /// A turn just ended: whether the actor runs again (messages are queued); otherwise it is
+    /// idle (or, ended, never scheduled again).
+    fn turn_ended(&mut self, end: &TurnEnd) -> bool {
+        match end {
+            TurnEnd::Ended => {
+                self.sched = Sched::Scheduled; // never again
+                false
+            }
+            TurnEnd::Yield if self.items.is_empty() => {
+                self.sched = Sched::Idle;
+                false
+            }
+            TurnEnd::Yield => true,
+        }
+    }
+}
+
 /// A pooled actor's inbox and scheduling state.
 pub(crate) struct Mailbox<T> {
     queue: Mutex<Queue<T>>,
@@ -74,13 +113,7 @@ impl<T: Send + 'static> Mailbox<T> {
     /// A mailbox on `workers`, scheduled once at once (for the actor's start).
     pub(crate) fn new(workers: Arc<Workers>, capacity: Option<usize>, state: Arc<ActorState>) -> Arc<Self> {
         Arc::new(Mailbox {
-            queue: Mutex::new(Queue {
-                items: VecDeque::new(),
-                closed: false,
-                sched: Sched::Scheduled,
-                room_waiters: 0,
-                arrival_waiters: 0,
-            }),
+            queue: Mutex::new(Queue::new()),
             room: Condvar::new(),
             arrival: Condvar::new(),
             capacity: capacity.map(|n| n.max(1)),
@@ -120,10 +153,7 @@ impl<T: Send + 'static> Mailbox<T> {
         if queue.arrival_waiters > 0 {
             self.arrival.notify_one();
         }
-        let schedule = queue.sched == Sched::Idle;
-        if schedule {
-            queue.sched = Sched::Scheduled;
-        }
+        let schedule = queue.arrived();
         drop(queue);
         if schedule {
             self.workers.submit(self.clone(), self.is_awaited());
@@ -263,20 +293,7 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
                 None => TurnEnd::Ended,
             }
         };
-        let again = {
-            let mut queue = self.lock();
-            match end {
-                TurnEnd::Ended => {
-                    queue.sched = Sched::Scheduled; // never again
-                    false
-                }
-                TurnEnd::Yield if queue.items.is_empty() => {
-                    queue.sched = Sched::Idle;
-                    false
-                }
-                TurnEnd::Yield => true,
-            }
-        };
+        let again = self.lock().turn_ended(&end);
         if again {
             let (workers, awaited) = (self.workers.clone(), self.is_awaited());
             workers.submit(self, awaited);
@@ -296,3 +313,6 @@ impl<T> Drop for Mailbox<T> {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(all(test, loom))]
+mod loom;
