@@ -137,13 +137,15 @@ impl<T: Send + 'static> Mailbox<T> {
     /// a bounded inbox when `tokened`; schedules the actor if it was idle.
     pub(crate) fn push(self: &Arc<Self>, msg: T, tokened: bool, deadline: Option<Instant>) -> Result<(), SendError<T>> {
         let mut queue = self.lock();
-        if tokened && let Some(capacity) = self.capacity {
-            if queue.items.len() >= capacity && !queue.closed {
-                let (q, timed_out) = blocking::managed(|| self.wait_for_room(queue, capacity, deadline));
-                queue = q;
-                if timed_out {
-                    return Err(SendError::Timeout(msg));
-                }
+        if tokened
+            && let Some(capacity) = self.capacity
+            && queue.items.len() >= capacity
+            && !queue.closed
+        {
+            let (q, timed_out) = blocking::managed(|| self.wait_for_room(queue, capacity, deadline));
+            queue = q;
+            if timed_out {
+                return Err(SendError::Timeout(msg));
             }
         }
         if queue.closed {
