@@ -115,6 +115,55 @@ struct Queue<T> {
     arrival_waiters: u32,
 }
 
+impl<T> Queue<T> {
+    /// An open, empty queue, scheduled once (for the actor's start).
+    fn new() -> Self {
+        Queue {
+            items: Items::Empty,
+            closed: false,
+            sched: Sched::Scheduled,
+            room_waiters: 0,
+            arrival_waiters: 0,
+        }
+    }
+
+    /// A message was just queued: whether its sender hands the actor to the pool (it was
+    /// idle). Decided under the queue's lock, with [`turn_ended`](Self::turn_ended).
+    fn arrived(&mut self) -> bool {
+        let schedule = self.sched == Sched::Idle;
+        if schedule {
+            self.sched = Sched::Scheduled;
+        }
+        schedule
+    }
+
+    /// A turn just ended: whether the actor runs again (messages are queued); otherwise it is
+    /// idle (or, ended, never scheduled again).
+    fn turn_ended(&mut self, end: &TurnEnd) -> bool {
+        match end {
+            // The turn went idle itself (`went_idle`), under the lock it found the inbox empty in.
+            TurnEnd::Idle => false,
+            TurnEnd::Ended => {
+                self.sched = Sched::Scheduled; // never again
+                false
+            }
+            TurnEnd::Yield if self.items.is_empty() => {
+                self.went_idle();
+                false
+            }
+            TurnEnd::Yield => true,
+        }
+    }
+
+    /// The running turn found the inbox empty and has nothing else to do: the actor is idle
+    /// (the next message schedules it) and keeps no buffer (an idle actor's footprint is what
+    /// a million of them cost; a buffer is made only for a second queued message).
+    fn went_idle(&mut self) {
+        self.sched = Sched::Idle;
+        self.items = Items::Empty;
+    }
+}
+
 /// A pooled actor's inbox and scheduling state.
 pub(crate) struct Mailbox<T> {
     queue: Mutex<Queue<T>>,
@@ -135,13 +184,7 @@ impl<T: Send + 'static> Mailbox<T> {
     /// A mailbox on `workers`, scheduled once at once (for the actor's start).
     pub(crate) fn new(workers: Arc<Workers>, capacity: Option<usize>, state: Arc<ActorState>) -> Arc<Self> {
         Arc::new(Mailbox {
-            queue: Mutex::new(Queue {
-                items: Items::Empty,
-                closed: false,
-                sched: Sched::Scheduled,
-                room_waiters: 0,
-                arrival_waiters: 0,
-            }),
+            queue: Mutex::new(Queue::new()),
             room: Condvar::new(),
             arrival: Condvar::new(),
             capacity: capacity.map(|n| n.max(1)),
@@ -183,10 +226,7 @@ impl<T: Send + 'static> Mailbox<T> {
         if queue.arrival_waiters > 0 {
             self.arrival.notify_one();
         }
-        let schedule = queue.sched == Sched::Idle;
-        if schedule {
-            queue.sched = Sched::Scheduled;
-        }
+        let schedule = queue.arrived();
         drop(queue);
         if schedule {
             self.workers.submit(self.clone(), self.is_awaited());
@@ -288,8 +328,7 @@ impl<T: Send + 'static> Mailbox<T> {
                 self.room.notify_all();
             }
         } else if idle_if_empty {
-            queue.sched = Sched::Idle;
-            queue.items = Items::Empty;
+            queue.went_idle();
         }
         u32::try_from(taken).unwrap_or(u32::MAX)
     }
@@ -380,28 +419,11 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
                 None => TurnEnd::Ended,
             }
         };
-        let again = {
-            if matches!(end, TurnEnd::Idle) {
-                // The turn marked the actor idle itself (`pop_or_idle`).
-                return;
-            }
-            let mut queue = self.lock();
-            match end {
-                TurnEnd::Idle => false,
-                TurnEnd::Ended => {
-                    queue.sched = Sched::Scheduled; // never again
-                    false
-                }
-                TurnEnd::Yield if queue.items.is_empty() => {
-                    queue.sched = Sched::Idle;
-                    // An idle actor keeps no buffer: its footprint is what a million of them
-                    // cost. (A buffer is made only for a second queued message.)
-                    queue.items = Items::Empty;
-                    false
-                }
-                TurnEnd::Yield => true,
-            }
-        };
+        if matches!(end, TurnEnd::Idle) {
+            // The turn marked the actor idle itself (`take`, on an empty inbox).
+            return;
+        }
+        let again = self.lock().turn_ended(&end);
         if again {
             let (workers, awaited) = (self.workers.clone(), self.is_awaited());
             workers.submit(self, awaited);
@@ -421,3 +443,6 @@ impl<T> Drop for Mailbox<T> {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(all(test, loom))]
+mod loom;
