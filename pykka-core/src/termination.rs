@@ -73,26 +73,6 @@ impl fmt::Display for Termination {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_termination_says_what_ended_the_actor() {
-        assert_eq!(Termination::Stopped.to_string(), "stopped");
-        assert!(Termination::Stopped.is_stopped());
-        let failed = Termination::Failed { message: "boom".into() };
-        assert_eq!(failed.failure(), Some("boom"));
-        assert_eq!(failed.to_string(), "failed: boom");
-        let gave_up = Termination::GaveUp {
-            restarts: 3,
-            message: "boom".into(),
-        };
-        assert_eq!(gave_up.to_string(), "gave up after 3 restart(s): boom");
-        assert!(!gave_up.is_stopped());
-    }
-}
-
 /// Where an actor's [`Termination`] is kept, in its shared cell: until it ends, the future its
 /// watchers and waiters share, made on first demand (most actors are never waited on one by
 /// one, and a future costs an allocation of a couple hundred bytes, as much as the rest of an
@@ -142,5 +122,25 @@ impl Ending {
         if let EndState::Running(Some((promise, _))) = before {
             promise.set(termination);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_termination_says_what_ended_the_actor() {
+        assert_eq!(Termination::Stopped.to_string(), "stopped");
+        assert!(Termination::Stopped.is_stopped());
+        let failed = Termination::Failed { message: "boom".into() };
+        assert_eq!(failed.failure(), Some("boom"));
+        assert_eq!(failed.to_string(), "failed: boom");
+        let gave_up = Termination::GaveUp {
+            restarts: 3,
+            message: "boom".into(),
+        };
+        assert_eq!(gave_up.to_string(), "gave up after 3 restart(s): boom");
+        assert!(!gave_up.is_stopped());
     }
 }

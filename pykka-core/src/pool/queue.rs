@@ -143,10 +143,10 @@ impl RunQueue {
         if let Some(task) = self.try_pop() {
             return Some(task);
         }
-        if self.spin() {
-            if let Some(task) = self.try_pop() {
-                return Some(task);
-            }
+        if self.spin()
+            && let Some(task) = self.try_pop()
+        {
+            return Some(task);
         }
         before_sleep();
         let mut tasks = self.lock();
