@@ -12,6 +12,7 @@
 //! running a turn.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -20,6 +21,10 @@ use super::workers::{Runnable, Workers};
 use crate::debug::ActorState;
 use crate::inbox::{Received, SendError, TrySendError};
 use crate::panic;
+
+/// How many times a turn that found its inbox empty checks it again, with a spin-loop pause
+/// after each, before its actor goes idle (when the pool has nothing else queued).
+const LINGER_CHECKS: u32 = 64;
 
 /// Whether the actor is waiting for a turn or running one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +160,32 @@ impl<T> Queue<T> {
         }
     }
 
+    /// Moves up to `max` messages from the front into `batch` (all of them, buffer and all,
+    /// when they fit); returns how many.
+    fn take(&mut self, batch: &mut VecDeque<T>, max: usize) -> usize {
+        match &mut self.items {
+            Items::Empty => 0,
+            Items::One(_) => match std::mem::replace(&mut self.items, Items::Empty) {
+                Items::One(msg) => {
+                    batch.push_back(msg);
+                    1
+                }
+                _ => 0,
+            },
+            Items::Many(many) if many.len() <= max && batch.is_empty() => {
+                let n = many.len();
+                std::mem::swap(batch, many);
+                self.items = Items::Empty;
+                n
+            }
+            Items::Many(many) => {
+                let n = many.len().min(max);
+                batch.extend(many.drain(..n));
+                n
+            }
+        }
+    }
+
     /// The running turn found the inbox empty and has nothing else to do: the actor is idle
     /// (the next message schedules it) and keeps no buffer (an idle actor's footprint is what
     /// a million of them cost; a buffer is made only for a second queued message).
@@ -178,6 +209,9 @@ pub(crate) struct Mailbox<T> {
     /// The actor's debug record, which counts the pool threads blocked on it: while there
     /// are any, its turns go to the front of the run queue (see [`Workers`]).
     state: Arc<ActorState>,
+    /// The number of queued messages, readable without the lock (see
+    /// [`linger`](Mailbox::linger)).
+    queued: AtomicUsize,
 }
 
 impl<T: Send + 'static> Mailbox<T> {
@@ -191,6 +225,7 @@ impl<T: Send + 'static> Mailbox<T> {
             workers,
             body: Mutex::new(None),
             state,
+            queued: AtomicUsize::new(0),
         })
     }
 
@@ -223,6 +258,7 @@ impl<T: Send + 'static> Mailbox<T> {
             return Err(SendError::Closed(msg));
         }
         queue.items.push_back(msg);
+        self.queued.store(queue.items.len(), Ordering::Relaxed);
         if queue.arrival_waiters > 0 {
             self.arrival.notify_one();
         }
@@ -284,6 +320,7 @@ impl<T: Send + 'static> Mailbox<T> {
     pub(crate) fn pop(&self) -> Option<T> {
         let mut queue = self.lock();
         let msg = queue.items.pop_front();
+        self.queued.store(queue.items.len(), Ordering::Relaxed);
         if msg.is_some() && queue.room_waiters > 0 {
             self.room.notify_one();
         }
@@ -295,42 +332,51 @@ impl<T: Send + 'static> Mailbox<T> {
     /// `idle_if_empty`, marks the actor idle at once, sparing the turn's end a second look at the queue.
     #[inline]
     pub(crate) fn take(&self, batch: &mut VecDeque<T>, max: u32, idle_if_empty: bool) -> u32 {
-        let mut queue = self.lock();
         let max = if self.capacity.is_some() {
             1
         } else {
             max.max(1) as usize
         };
-        let taken = match &mut queue.items {
-            Items::Empty => 0,
-            Items::One(_) => match std::mem::replace(&mut queue.items, Items::Empty) {
-                Items::One(msg) => {
-                    batch.push_back(msg);
-                    1
+        let mut lingered = false;
+        loop {
+            let mut queue = self.lock();
+            let taken = queue.take(batch, max);
+            self.queued.store(queue.items.len(), Ordering::Relaxed);
+            if taken > 0 {
+                if queue.room_waiters > 0 {
+                    self.room.notify_all();
                 }
-                _ => 0,
-            },
-            Items::Many(many) if many.len() <= max && batch.is_empty() => {
-                // All of them: the buffer itself moves.
-                let n = many.len();
-                std::mem::swap(batch, many);
-                queue.items = Items::Empty;
-                n
+                return u32::try_from(taken).unwrap_or(u32::MAX);
             }
-            Items::Many(many) => {
-                let n = many.len().min(max);
-                batch.extend(many.drain(..n));
-                n
+            if !idle_if_empty {
+                return 0;
             }
-        };
-        if taken > 0 {
-            if queue.room_waiters > 0 {
-                self.room.notify_all();
+            if !lingered && self.workers.nothing_else_to_do() {
+                drop(queue);
+                lingered = true;
+                self.linger();
+                continue;
             }
-        } else if idle_if_empty {
             queue.went_idle();
+            drop(queue);
+            // This worker is on its way back to the run queue.
+            self.workers.search_soon();
+            return 0;
         }
-        u32::try_from(taken).unwrap_or(u32::MAX)
+    }
+
+    /// The turn found the inbox empty and the pool has nothing else queued: waits a moment
+    /// for a message before the actor goes idle, still scheduled, so that one that comes now
+    /// (the next ask of a caller this turn just answered, the next of a stream of tells) is
+    /// handled by this turn: no scheduling, no wake-up, as an actor thread spinning on its
+    /// inbox.
+    fn linger(&self) {
+        for _ in 0..LINGER_CHECKS {
+            if self.queued.load(Ordering::Relaxed) > 0 {
+                return;
+            }
+            std::hint::spin_loop();
+        }
     }
 
     /// Puts back, in front and in order, messages a turn took but did not handle (it ended
@@ -340,6 +386,7 @@ impl<T: Send + 'static> Mailbox<T> {
         let rest = std::mem::replace(&mut queue.items, Items::Empty).into_vec();
         let mut all = batch;
         all.extend(rest);
+        self.queued.store(all.len(), Ordering::Relaxed);
         queue.items = Items::Many(all);
     }
 

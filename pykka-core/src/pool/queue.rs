@@ -10,10 +10,15 @@
 //!   is on the way), so a burst of work spreads over the pool one wake-up at a time.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::workers::Runnable;
+
+thread_local! {
+    /// This thread is counted in its pool's `searching`.
+    static SEARCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// A turn to run.
 pub(crate) type Task = Arc<dyn Runnable>;
@@ -58,8 +63,10 @@ pub(crate) struct RunQueue {
     rescue: Condvar,
     /// The queue's length, readable without the lock.
     len: AtomicUsize,
-    /// An idle worker is spinning for work.
-    spinning: AtomicBool,
+    /// Workers looking for work: the one spinning, and those whose turn just ran out of
+    /// messages and who are on their way back to the queue. A new task wakes a sleeper only
+    /// when nobody is looking.
+    searching: AtomicUsize,
 }
 
 impl RunQueue {
@@ -76,7 +83,7 @@ impl RunQueue {
             wake: Condvar::new(),
             rescue: Condvar::new(),
             len: AtomicUsize::new(0),
-            spinning: AtomicBool::new(false),
+            searching: AtomicUsize::new(0),
         }
     }
 
@@ -113,11 +120,32 @@ impl RunQueue {
     /// Decides, under the lock, whether to wake a sleeper for queued work, and marks the
     /// wake-up as on its way.
     fn should_wake(&self, tasks: &mut Tasks) -> bool {
-        if tasks.sleeping == 0 || tasks.waking || self.spinning.load(Ordering::SeqCst) {
+        if tasks.sleeping == 0 || tasks.waking || self.searching.load(Ordering::SeqCst) > 0 {
             return false;
         }
         tasks.waking = true;
         true
+    }
+
+    /// Counts this worker as looking for work: its turn just found its actor's inbox empty, so
+    /// it will be back at the queue in a moment (the window in which an asker, answered by
+    /// that turn, sends its next ask; waking a sleeper for it would cost the asker a system
+    /// call). Cleared when the worker takes a task or sleeps.
+    pub(crate) fn search_soon(&self) {
+        SEARCHING.with(|searching| {
+            if !searching.replace(true) {
+                self.searching.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
+
+    /// This worker stops looking for work (it has a task, or sleeps).
+    pub(crate) fn stop_searching(&self) {
+        SEARCHING.with(|searching| {
+            if searching.replace(false) {
+                self.searching.fetch_sub(1, Ordering::SeqCst);
+            }
+        });
     }
 
     /// Takes the first task without waiting.
@@ -127,6 +155,7 @@ impl RunQueue {
         }
         let mut tasks = self.lock();
         let task = tasks.pop()?;
+        self.stop_searching();
         self.len.fetch_sub(1, Ordering::Release);
         // More work behind this one: let the next sleeper look at it.
         let wake = !tasks.is_empty() && self.should_wake(&mut tasks);
@@ -149,6 +178,7 @@ impl RunQueue {
             return Some(task);
         }
         before_sleep();
+        self.stop_searching();
         let mut tasks = self.lock();
         loop {
             if let Some(task) = tasks.pop() {
@@ -171,46 +201,34 @@ impl RunQueue {
         }
     }
 
-    /// Spins, then yields, checking the queue after each pause, if no other worker spins;
-    /// true if work arrived. A reply turns the asker around within a microsecond or two, and
+    /// Spins, then yields, checking the queue after each pause, if no other worker is looking
+    /// for work; true if work arrived (the worker still counts as searching until it takes it). A reply turns the asker around within a microsecond or two, and
     /// its next ask should find a worker awake (as an actor thread spins on its own inbox).
     fn spin(&self) -> bool {
-        if self
-            .spinning
-            .compare_exchange(false, true, Ordering::SeqCst, Ordering::Relaxed)
-            .is_err()
-        {
+        self.search_soon();
+        if self.searching.load(Ordering::SeqCst) > 1 {
+            // Another worker is looking already: this one sleeps.
             return false;
         }
-        let mut found = false;
         for _ in 0..IDLE_SPIN_CHECKS {
             if !self.is_empty() {
-                found = true;
-                break;
+                return true;
             }
             std::hint::spin_loop();
         }
-        if !found {
-            for _ in 0..IDLE_YIELDS {
-                std::thread::yield_now();
-                if !self.is_empty() {
-                    found = true;
-                    break;
-                }
+        for _ in 0..IDLE_YIELDS {
+            std::thread::yield_now();
+            if !self.is_empty() {
+                return true;
             }
         }
-        self.spinning.store(false, Ordering::SeqCst);
-        if !found && self.len.load(Ordering::SeqCst) > 0 {
-            // Work arrived just as the spin ended, while a push saw this worker spinning and
-            // woke nobody: take it.
-            found = true;
-        }
-        found
+        false
     }
 
     /// Takes the first awaited actor's turn, waiting for one at most `idle`: for the rescue
     /// thread. `None` after `idle` without one, or once the queue is closed.
     pub(crate) fn pop_awaited(&self, idle: std::time::Duration) -> Option<Task> {
+        self.stop_searching();
         let deadline = std::time::Instant::now() + idle;
         let mut tasks = self.lock();
         loop {

@@ -166,6 +166,9 @@ impl Workers {
         loop {
             let permit = HERE.with(|here| here.borrow().as_ref().is_some_and(|h| h.permit));
             if !permit {
+                // Waiting for a permit is not looking for work: a task queued meanwhile must
+                // wake a sleeper.
+                self.queue.stop_searching();
                 if !self.reacquire() {
                     break;
                 }
@@ -186,6 +189,7 @@ impl Workers {
             };
             task.run();
         }
+        self.queue.stop_searching();
         let next = HERE.with(|here| here.borrow_mut().take().and_then(|h| h.next));
         if let Some(task) = next {
             self.queue.push(task, true);
@@ -211,7 +215,10 @@ impl Workers {
             }
         });
         match next {
-            Some(Ok(task)) => return Some(task),
+            Some(Ok(task)) => {
+                self.queue.stop_searching();
+                return Some(task);
+            }
             Some(Err(task)) => self.queue.push(task, false),
             None => HERE.with(|here| {
                 if let Some(h) = here.borrow_mut().as_mut() {
@@ -223,6 +230,18 @@ impl Workers {
             return None;
         }
         self.queue.pop(crate::debug::forget_turn_boundary)
+    }
+
+    /// Whether no other actor waits for a turn: none in the run queue, none in this worker's
+    /// next slot.
+    pub(crate) fn nothing_else_to_do(&self) -> bool {
+        self.queue.is_empty()
+            && HERE.with(|here| here.try_borrow().ok().is_some_and(|h| h.as_ref().is_some_and(|h| h.next.is_none())))
+    }
+
+    /// Counts this worker as looking for work (see [`RunQueue::search_soon`]).
+    pub(crate) fn search_soon(&self) {
+        self.queue.search_soon();
     }
 
     /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
@@ -402,6 +421,8 @@ pub(crate) fn begin_blocking() -> Option<Handoff> {
         here.permit = false;
         Some((here.workers.clone(), here.next.take()))
     })?;
+    // A thread that blocks is not looking for work.
+    workers.queue.stop_searching();
     if let Some(task) = next {
         workers.queue.push(task, true);
     }
