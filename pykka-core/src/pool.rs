@@ -12,13 +12,14 @@ mod mailbox;
 mod queue;
 mod workers;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 pub use self::blocking::blocking;
 pub(crate) use self::blocking::{future_wait, managed};
+use self::mailbox::Batch;
 pub(crate) use self::mailbox::Mailbox;
 use self::mailbox::{Turn, TurnEnd};
 use self::workers::{Settings, Workers};
@@ -621,18 +622,25 @@ fn receive<A: Actor>(
     let mut left = budget;
     // Messages taken from the inbox together (one lock for a run of them, so senders and the
     // turn seldom meet on it); what a turn that ends early leaves here goes back in front.
-    let mut batch = VecDeque::new();
+    let mut batch = Batch::new();
+    let mut streaming = false;
     loop {
         let flow = lifecycle.run(|lifecycle| {
-            if let Some(envelope) = batch.pop_front() {
+            if let Some(envelope) = batch.pop() {
                 return Some(lifecycle.handle(envelope));
             }
             if left == 0 {
                 return Some(Flow::Yield);
             }
             let armed = lifecycle.actor_ref().cell.timers.is_armed();
+            if streaming {
+                // A sender is streaming messages in: let a run of them gather before taking
+                // the lock they all go through, rather than meeting the sender at it for each.
+                mailbox.gather();
+            }
             // Without timers to serve, an empty inbox marks the actor idle under the same lock.
             let taken = mailbox.take(&mut batch, left, !armed);
+            streaming = taken >= 2;
             if taken == 0 {
                 if armed {
                     return Some(Flow::Timers);
@@ -642,13 +650,13 @@ fn receive<A: Actor>(
                 return Some(Flow::Yield);
             }
             left -= taken;
-            Some(match batch.pop_front() {
+            Some(match batch.pop() {
                 Some(envelope) => lifecycle.handle(envelope),
                 None => Flow::Continue,
             })
         });
         if !batch.is_empty() {
-            mailbox.put_back(std::mem::take(&mut batch));
+            mailbox.put_back(std::mem::replace(&mut batch, Batch::new()));
         }
         if !matches!(flow, Flow::Timers) {
             return flow;

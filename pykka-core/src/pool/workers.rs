@@ -236,7 +236,11 @@ impl Workers {
     /// next slot.
     pub(crate) fn nothing_else_to_do(&self) -> bool {
         self.queue.is_empty()
-            && HERE.with(|here| here.try_borrow().ok().is_some_and(|h| h.as_ref().is_some_and(|h| h.next.is_none())))
+            && HERE.with(|here| {
+                here.try_borrow()
+                    .ok()
+                    .is_some_and(|h| h.as_ref().is_some_and(|h| h.next.is_none()))
+            })
     }
 
     /// Counts this worker as looking for work (see [`RunQueue::search_soon`]).
