@@ -611,6 +611,16 @@ impl ActorRegistry {
             actor: Some(actor.id().clone()),
             after,
         };
+        // Waits for an actor's end (and its thread), within the deadline if there is one.
+        let join = |actor: &AnyActorRef| -> Result<()> {
+            match deadline {
+                None => {
+                    let _ = actor.inner.join();
+                    Ok(())
+                }
+                Some(d) => actor.inner.join_timeout(left(d)).map_err(|_| timed_out(actor, d.1)),
+            }
+        };
         let mut answers = Vec::new();
         let mut stopped: HashSet<ActorId> = HashSet::new();
         loop {
@@ -633,16 +643,7 @@ impl ActorRegistry {
                     return Ok(answers);
                 }
                 for actor in &stopping {
-                    match deadline {
-                        None => {
-                            let _ = actor.inner.join();
-                        }
-                        Some(d) => {
-                            if actor.inner.join_timeout(left(d)).is_err() {
-                                return Err(timed_out(actor, d.1));
-                            }
-                        }
-                    }
+                    join(actor)?;
                 }
                 continue;
             }
@@ -660,16 +661,7 @@ impl ActorRegistry {
                 }
                 // Each actor has ended; joining lets go of an actor thread at once.
                 for actor in &actors {
-                    match deadline {
-                        None => {
-                            let _ = actor.inner.join();
-                        }
-                        Some(d) => {
-                            if actor.inner.join_timeout(left(d)).is_err() {
-                                return Err(timed_out(actor, d.1));
-                            }
-                        }
-                    }
+                    join(actor)?;
                     stopped.insert(actor.id().clone());
                 }
                 answers.extend(chain.answers());

@@ -10,6 +10,8 @@ use crate::util::run as sh;
 
 /// How long CI runs the stress test, in seconds.
 const STRESS_SECONDS: &str = "60";
+/// How long CI runs the stress test on the pooled runtime, in seconds.
+const POOL_STRESS_SECONDS: &str = "30";
 /// The stress test's seed in CI (it fixes each driver's operations, not the interleaving).
 const STRESS_SEED: &str = "11";
 
@@ -37,6 +39,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         STRESS_SECONDS.to_owned(),
         "--seed".to_owned(),
         STRESS_SEED.to_owned(),
+    ])?;
+    // And half as long with every actor of the stress test on the global pool (issue #15).
+    crate::stress::run(&[
+        "--seconds".to_owned(),
+        POOL_STRESS_SECONDS.to_owned(),
+        "--seed".to_owned(),
+        STRESS_SEED.to_owned(),
+        "--pool".to_owned(),
     ])?;
     // The whole suite again with the pooled runtime as every actor's default (issue #15): the
     // tests that are about threads pin `Runtime::Thread`, everything else must hold on a pool.

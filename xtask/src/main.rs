@@ -22,14 +22,15 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci [--no-tests]    fmt --check, clippy -D warnings, doc (warnings denied), tidy, examples,
-                     loom, 60 s of stress, the test targets with PYKKA_RUNTIME=pool, then the
+                     loom, 60 s of stress (and 30 s on the pool), the test targets with
+                     PYKKA_RUNTIME=pool, then the
                      tests (`cargo test --workspace`) unless --no-tests
   bench [ARGS]       run pykka-bench in release (ARGS: --target S --reps R WORKLOAD...)
                      and print its JSON lines and a table
   examples           run every example and compare stdout with examples/NAME.stdout
   loom               model-check the core with loom (--cfg loom, target/loom)
   stress [ARGS]      run the randomized stress test pykka-stress in release
-                     (ARGS: --seconds N (default 10) --seed S)
+                     (ARGS: --seconds N (default 10) --seed S --pool (on the pooled runtime))
   bless              rewrite the trybuild .stderr snapshots (TRYBUILD=overwrite)
   tidy               repository hygiene checks
   help               this text

@@ -66,6 +66,16 @@ struct Threads {
     closing: bool,
 }
 
+impl Threads {
+    /// Counts a thread about to start; returns its number, for its name.
+    fn count_new(&mut self) -> usize {
+        self.alive += 1;
+        self.peak = self.peak.max(self.alive);
+        self.started += 1;
+        self.started
+    }
+}
+
 /// A pool's threads and run queue.
 pub(crate) struct Workers {
     pub(crate) settings: Settings,
@@ -104,11 +114,8 @@ impl Workers {
         });
         for _ in 0..workers.settings.workers {
             let mut threads = workers.lock();
-            threads.alive += 1;
             threads.active += 1;
-            threads.peak = threads.peak.max(threads.alive);
-            threads.started += 1;
-            let n = threads.started;
+            let n = threads.count_new();
             drop(threads);
             if let Err(e) = workers.spawn(n, limits::acquire().ok()) {
                 workers.close();
@@ -292,18 +299,11 @@ impl Workers {
             self.rescue(threads);
             return;
         }
-        let slot = match limits::acquire() {
-            Ok(slot) => slot,
-            Err(refused) => {
-                self.at_cap(threads, Some(refused.reason()));
-                return;
-            }
+        let Some((mut threads, slot)) = self.thread_slot(threads) else {
+            return;
         };
-        threads.alive += 1;
         threads.active += 1;
-        threads.peak = threads.peak.max(threads.alive);
-        threads.started += 1;
-        let n = threads.started;
+        let n = threads.count_new();
         drop(threads);
         if let Err(e) = self.spawn(n, Some(slot)) {
             let mut threads = self.lock();
@@ -320,23 +320,16 @@ impl Workers {
     /// waits on, first in the run queue), and retires when it has found none for the pool's
     /// `spare_idle`. A chain of blocking waits deeper than the cap still cannot complete: the
     /// rescue thread can block too.
-    fn rescue(self: &Arc<Self>, mut threads: MutexGuard<'_, Threads>) {
+    fn rescue(self: &Arc<Self>, threads: MutexGuard<'_, Threads>) {
         if threads.rescue || threads.alive >= self.settings.max_threads {
             self.at_cap(threads, None);
             return;
         }
-        let slot = match limits::acquire() {
-            Ok(slot) => slot,
-            Err(refused) => {
-                self.at_cap(threads, Some(refused.reason()));
-                return;
-            }
+        let Some((mut threads, slot)) = self.thread_slot(threads) else {
+            return;
         };
         threads.rescue = true;
-        threads.alive += 1;
-        threads.peak = threads.peak.max(threads.alive);
-        threads.started += 1;
-        let n = threads.started;
+        let n = threads.count_new();
         drop(threads);
         self.at_cap(self.lock(), None);
         let workers = self.clone();
@@ -357,6 +350,18 @@ impl Workers {
             threads.alive -= 1;
             drop(threads);
             tracing::warn!(target: "pykka", pool = self.settings.name, "Pool {} could not start its rescue thread: {e}", self.settings.name);
+        }
+    }
+
+    /// A place for one more thread in the process's thread ceiling (`limits.rs`); `None`
+    /// (after saying so once) if the ceiling is reached.
+    fn thread_slot<'a>(&self, threads: MutexGuard<'a, Threads>) -> Option<(MutexGuard<'a, Threads>, limits::Slot)> {
+        match limits::acquire() {
+            Ok(slot) => Some((threads, slot)),
+            Err(refused) => {
+                self.at_cap(threads, Some(refused.reason()));
+                None
+            }
         }
     }
 
