@@ -31,8 +31,9 @@ pub(crate) struct Cell<A: Actor> {
     /// Set by [`Context::stop`]; read after `on_start`.
     pub(crate) self_stop: AtomicBool,
     pub(crate) registry: ActorRegistry,
-    /// The actor's thread, until someone joins it.
-    pub(crate) join: Mutex<Option<ActorThread>>,
+    /// The actor's thread, until someone joins it (boxed: a pooled actor has none, and its
+    /// idle footprint counts).
+    pub(crate) join: Mutex<Option<Box<ActorThread>>>,
     /// The stop requests: at most one stop envelope is ever queued; see [`Stops`].
     pub(crate) stops: Mutex<Stops>,
     /// Resolved by the runtime once the actor has fully stopped, with why.

@@ -39,7 +39,8 @@ pub(crate) struct Life<A: Actor, R> {
     ctx: Context<A>,
     receiver: R,
     /// Envelopes received while the actor was between incarnations, for the next one, first.
-    pending: VecDeque<Envelope<A>>,
+    /// Boxed, made on first use: rare, and a pooled actor's life is part of its idle footprint.
+    pending: Option<Box<VecDeque<Envelope<A>>>>,
     /// Boxed: most actors have none, and a pooled actor's life is part of its idle footprint.
     supervision: Option<Box<Supervision>>,
     /// How many times the actor was restarted.
@@ -83,7 +84,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
         Life {
             ctx,
             receiver,
-            pending: VecDeque::new(),
+            pending: None,
             supervision: supervision.map(Box::new),
             restarts: 0,
             current: None,
@@ -231,8 +232,9 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
         lifecycle: &mut Lifecycle<A>,
         receive: &mut impl FnMut(&mut Lifecycle<A>, &R) -> Flow,
     ) -> Flow {
-        if !self.pending.is_empty() {
-            let pending = &mut self.pending;
+        if let Some(pending) = self.pending.as_deref_mut()
+            && !pending.is_empty()
+        {
             let flow = lifecycle.run(|lifecycle| {
                 Some(match pending.pop_front() {
                     Some(envelope) => lifecycle.handle(envelope),
@@ -353,7 +355,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
                     // A stop the failed incarnation queued for itself: there is nothing to stop.
                 }
                 Received::Message(Envelope::Wake) | Received::Timeout => {}
-                Received::Message(envelope) => self.pending.push_back(envelope),
+                Received::Message(envelope) => self.pending.get_or_insert_with(Box::default).push_back(envelope),
                 Received::Closed => return Waited::Stop(None),
             }
         }
@@ -381,7 +383,7 @@ impl<A: Actor, R: Receive<Envelope<A>>> Life<A, R> {
         // refused: queued asks fail with `ActorDead`, queued stops answer `true`. The
         // envelopes held back between incarnations came first: they go first.
         panic::closing(actor_ref.id(), move || {
-            for envelope in pending {
+            for envelope in pending.into_iter().flat_map(|pending| *pending) {
                 panic::drop_queued(envelope);
             }
             receiver.close();

@@ -121,7 +121,8 @@ where
                 .cell
                 .join
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ActorThread { handle, _slot: slot });
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(Box::new(ActorThread { handle, _slot: slot }));
             Ok(actor_ref)
         }
         Err(e) => {

@@ -269,7 +269,8 @@ pub(crate) struct Mailbox<T> {
     room: Condvar,
     /// Signalled when a message arrives for an actor waiting between incarnations.
     arrival: Condvar,
-    capacity: Option<usize>,
+    /// A bounded inbox's capacity (at least 1).
+    capacity: Option<std::num::NonZeroUsize>,
     workers: Arc<Workers>,
     /// The actor's runtime state; `None` once it has ended.
     body: Mutex<Option<Box<dyn Turn<T>>>>,
@@ -288,7 +289,7 @@ impl<T: Send + 'static> Mailbox<T> {
             queue: Mutex::new(Queue::new()),
             room: Condvar::new(),
             arrival: Condvar::new(),
-            capacity: capacity.map(|n| n.max(1)),
+            capacity: capacity.and_then(|n| std::num::NonZeroUsize::new(n.max(1))),
             workers,
             body: Mutex::new(None),
             state,
@@ -311,7 +312,7 @@ impl<T: Send + 'static> Mailbox<T> {
     pub(crate) fn push(self: &Arc<Self>, msg: T, tokened: bool, deadline: Option<Instant>) -> Result<(), SendError<T>> {
         let mut queue = self.lock();
         if tokened
-            && let Some(capacity) = self.capacity
+            && let Some(capacity) = self.capacity.map(std::num::NonZeroUsize::get)
             && queue.items.len() >= capacity
             && !queue.closed
         {
@@ -368,7 +369,7 @@ impl<T: Send + 'static> Mailbox<T> {
     /// Queues without waiting: [`TrySendError::Full`] if a bounded inbox has no room.
     pub(crate) fn try_push(self: &Arc<Self>, msg: T) -> Result<(), TrySendError<T>> {
         if let Some(capacity) = self.capacity
-            && self.lock().items.len() >= capacity
+            && self.lock().items.len() >= capacity.get()
         {
             return Err(TrySendError::Full(msg));
         }
