@@ -40,6 +40,10 @@ pub(crate) struct Life<A: Actor, R> {
     receiver: R,
     /// Envelopes received while the actor was between incarnations, for the next one, first.
     /// Boxed, made on first use: rare, and a pooled actor's life is part of its idle footprint.
+    #[allow(
+        clippy::box_collection,
+        reason = "8 bytes instead of 32 in every idle pooled actor; the deque is rarely used"
+    )]
     pending: Option<Box<VecDeque<Envelope<A>>>>,
     /// Boxed: most actors have none, and a pooled actor's life is part of its idle footprint.
     supervision: Option<Box<Supervision>>,
