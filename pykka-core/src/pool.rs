@@ -79,7 +79,7 @@ fn default_is_pool() -> bool {
 /// Start actors on it with [`start`](Pool::start) (or [`start_in`](Pool::start_in) a registry);
 /// everything else about them is unchanged: their [`ActorRef`], proxies, futures, registry
 /// entries, stop and failure semantics, timers and deadlock detection. An idle pooled actor
-/// holds no thread and costs well under a kilobyte, so a process can hold millions; a busy one
+/// holds no thread and costs about a kilobyte, so a process can hold millions; a busy one
 /// runs on one of the pool's `workers` threads, up to the pool's budget of messages per turn.
 ///
 /// A blocking wait inside a pooled actor ([`Future::get`](crate::Future::get), `ask`, `join`,
