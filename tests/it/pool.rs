@@ -703,3 +703,55 @@ fn shutting_a_pool_down_stops_its_actors_last_started_first_and_refuses_new_ones
     assert!(registry.is_empty());
     assert_eq!(pool.actors(), 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A thread whose wait handed its worker's place to a spare
+
+/// Blocks in `pykka::blocking` until the test sends it a line.
+struct Listener {
+    incoming: Arc<std::sync::Mutex<mpsc::Receiver<u32>>>,
+}
+
+impl Actor for Listener {
+    type Message = ();
+    type Reply = u32;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<u32, Unhandled> {
+        let incoming = self.incoming.lock().unwrap();
+        Ok(pykka::blocking(|| incoming.recv().unwrap()))
+    }
+}
+
+/// After a wait hands a one-worker pool's place to a spare, the blocked thread finishes its
+/// turn without a permit and waits for one. Work queued at that moment must still wake the
+/// spare: the thread used to count itself as looking for work on its way out of the turn, so
+/// a message sent then woke nobody and the pool stalled (seen as a hung doctest in CI).
+#[test]
+fn work_queued_while_a_blocked_thread_gives_up_its_turn_still_runs() {
+    for round in 0..200 {
+        let pool = Pool::builder().workers(1).name("pool-handed-back").build();
+        let registry = ActorRegistry::new();
+        let (tx, rx) = mpsc::channel();
+        let listener = pool.start_in(
+            &registry,
+            Listener {
+                incoming: Arc::new(std::sync::Mutex::new(rx)),
+            },
+        );
+        let echo = pool.start_in(&registry, Echo);
+        let line = listener.ask_future(());
+        assert_eq!(echo.ask_timeout(1, DEFAULT_TIMEOUT), Ok(1), "round {round}");
+        tx.send(round).unwrap();
+        assert_eq!(line.get_timeout(DEFAULT_TIMEOUT), Ok(round), "round {round}");
+        // Right after the listener's turn: the thread that ran it has no permit now.
+        for n in 0..5 {
+            assert_eq!(echo.ask_timeout(n, DEFAULT_TIMEOUT), Ok(n), "round {round}, ask {n}");
+        }
+        assert_eq!(
+            registry.stop_all_timeout(DEFAULT_TIMEOUT),
+            Ok(vec![true, true]),
+            "round {round}"
+        );
+        pool.shutdown();
+    }
+}

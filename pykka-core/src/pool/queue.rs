@@ -139,13 +139,30 @@ impl RunQueue {
         });
     }
 
-    /// This worker stops looking for work (it has a task, or sleeps).
-    pub(crate) fn stop_searching(&self) {
-        SEARCHING.with(|searching| {
-            if searching.replace(false) {
-                self.searching.fetch_sub(1, Ordering::SeqCst);
-            }
-        });
+    /// This worker stops looking for work (it has a task, sleeps, or waits for a permit). A
+    /// task queued while it counted as searching woke nobody; if one is queued now, a sleeper
+    /// is woken for it (unless someone else searches), so that it is not left behind.
+    /// Returns whether it was searching. Must not be called with the queue's lock held.
+    pub(crate) fn stop_searching(&self) -> bool {
+        if !SEARCHING.with(|searching| searching.replace(false)) {
+            return false;
+        }
+        self.searching.fetch_sub(1, Ordering::SeqCst);
+        if self.len.load(Ordering::SeqCst) > 0 {
+            self.wake_for_queued();
+        }
+        true
+    }
+
+    /// Wakes a sleeper for the queued work, unless someone searches or a wake-up is on its
+    /// way.
+    fn wake_for_queued(&self) {
+        let mut tasks = self.lock();
+        let wake = !tasks.is_empty() && self.should_wake(&mut tasks);
+        drop(tasks);
+        if wake {
+            self.wake.notify_one();
+        }
     }
 
     /// Takes the first task without waiting.
@@ -153,15 +170,16 @@ impl RunQueue {
         if self.is_empty() {
             return None;
         }
-        let mut tasks = self.lock();
-        let task = tasks.pop()?;
-        self.stop_searching();
-        self.len.fetch_sub(1, Ordering::Release);
-        // More work behind this one: let the next sleeper look at it.
-        let wake = !tasks.is_empty() && self.should_wake(&mut tasks);
-        drop(tasks);
-        if wake {
-            self.wake.notify_one();
+        let task = {
+            let mut tasks = self.lock();
+            let task = tasks.pop()?;
+            self.len.fetch_sub(1, Ordering::Release);
+            task
+        };
+        // This worker has work: it no longer searches, and if more work is queued behind this
+        // one, the next sleeper is woken to look at it (`stop_searching` does both).
+        if !self.stop_searching() && !self.is_empty() {
+            self.wake_for_queued();
         }
         Some(task)
     }

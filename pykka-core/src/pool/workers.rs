@@ -250,9 +250,19 @@ impl Workers {
             })
     }
 
-    /// Counts this worker as looking for work (see [`RunQueue::search_soon`]).
+    /// Counts this worker as looking for work (see [`RunQueue::search_soon`]), if it is one
+    /// that goes back to the run queue after this turn: a thread holding a permit. (One whose
+    /// permit went to a spare while it was blocked waits for a permit instead, and the rescue
+    /// thread only looks at awaited actors.)
     pub(crate) fn search_soon(&self) {
-        self.queue.search_soon();
+        let goes_back = HERE.with(|here| {
+            here.try_borrow()
+                .ok()
+                .is_some_and(|h| h.as_ref().is_some_and(|h| h.permit))
+        });
+        if goes_back {
+            self.queue.search_soon();
+        }
     }
 
     /// Gets a permit back after a blocking wait, or waits as an idle spare for one; false when
