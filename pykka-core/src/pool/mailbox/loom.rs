@@ -49,30 +49,10 @@ impl Model {
 
     /// Takes the outstanding turn, if any, and runs it: up to `budget` messages, each popped
     /// under the lock (as `Mailbox::pop`), then the end-of-turn decision (as `Mailbox::run`).
-    fn run_turn(&self, budget: usize) -> bool {
-        if self
-            .turns
-            .compare_exchange(1, 0, Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
-            return false;
-        }
-        for _ in 0..budget {
-            let Some(_msg) = self.queue.lock().unwrap().items.pop_front() else {
-                break;
-            };
-            self.handled.fetch_add(1, Ordering::SeqCst);
-        }
-        if self.queue.lock().unwrap().turn_ended(&TurnEnd::Yield) {
-            self.submit();
-        }
-        true
-    }
-
-    /// Like [`run_turn`](Self::run_turn), as `pool.rs`'s `receive` does it for an actor without
-    /// timers: a take that finds the inbox empty marks the actor idle under the same lock, and
-    /// the turn ends without a second look (`TurnEnd::Idle`).
-    fn run_turn_going_idle(&self, budget: usize) -> bool {
+    /// With `go_idle`, as `pool.rs`'s `receive` does for an actor without timers: a take that
+    /// finds the inbox empty marks the actor idle under the same lock, and the turn ends without
+    /// a second look (`TurnEnd::Idle`).
+    fn turn(&self, budget: usize, go_idle: bool) -> bool {
         if self
             .turns
             .compare_exchange(1, 0, Ordering::SeqCst, Ordering::SeqCst)
@@ -84,8 +64,10 @@ impl Model {
         for _ in 0..budget {
             let mut queue = self.queue.lock().unwrap();
             if queue.items.pop_front().is_none() {
-                queue.went_idle();
-                end = TurnEnd::Idle;
+                if go_idle {
+                    queue.went_idle();
+                    end = TurnEnd::Idle;
+                }
                 break;
             }
             drop(queue);
@@ -95,6 +77,16 @@ impl Model {
             self.submit();
         }
         true
+    }
+
+    /// A turn that ends with the end-of-turn decision.
+    fn run_turn(&self, budget: usize) -> bool {
+        self.turn(budget, false)
+    }
+
+    /// A turn that goes idle in its take when it finds the inbox empty.
+    fn run_turn_going_idle(&self, budget: usize) -> bool {
+        self.turn(budget, true)
     }
 
     /// After every thread is done: runs the remaining turns, then checks nothing is left.
