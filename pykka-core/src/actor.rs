@@ -1,12 +1,12 @@
 //! The [`Actor`] trait, its lifecycle hooks, and the [`Context`] an actor sees of itself.
 
 use std::any::TypeId;
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::actor_id::{ActorId, short_type_name};
+use crate::actor_id::{ActorId, KeyMap, short_type_name};
 use crate::actor_ref::ActorRef;
 use crate::error::Result;
 use crate::registry::{ActorRegistry, AnyActorRef};
@@ -448,11 +448,22 @@ fn started<A: Actor>(result: Result<ActorRef<A>>) -> ActorRef<A> {
 
 /// Returns the short type name of `A`, computed once per type.
 fn type_short_name<A: 'static>() -> &'static str {
-    static CACHE: OnceLock<Mutex<HashMap<TypeId, &'static str>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.entry(TypeId::of::<A>())
-        .or_insert_with(|| short_type_name(std::any::type_name::<A>()))
+    // The process-wide cache makes each generic type's name once (it leaks, a few bytes a
+    // type); each thread keeps the names it has asked for, so a start reads them without a
+    // lock.
+    static SHARED: OnceLock<Mutex<KeyMap<TypeId, &'static str>>> = OnceLock::new();
+    thread_local! {
+        static LOCAL: RefCell<KeyMap<TypeId, &'static str>> = RefCell::default();
+    }
+    let id = TypeId::of::<A>();
+    LOCAL.with(|local| {
+        *local.borrow_mut().entry(id).or_insert_with(|| {
+            let shared = SHARED.get_or_init(Default::default);
+            let mut map = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *map.entry(id)
+                .or_insert_with(|| short_type_name(std::any::type_name::<A>()))
+        })
+    })
 }
 
 /// The answer of [`Actor::on_receive`] to a message it does not handle.

@@ -543,6 +543,10 @@ impl<A: Actor> ActorRef<A> {
     /// Waits for the actor's end without a deadline. Fails only with [`Error::Deadlock`], when
     /// the actor is (transitively) waiting on this thread.
     fn wait_terminated(&self) -> Result<()> {
+        if self.cell.ending.is_ended() {
+            // Ended already (the usual case after a stop's answer): no future to make.
+            return Ok(());
+        }
         match self.termination().get() {
             Err(error @ Error::Deadlock { .. }) => Err(error),
             // A start that failed drops the promise unset: the actor has ended all the same.

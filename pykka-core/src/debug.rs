@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, AtomicUsize,
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::actor_id::ActorId;
+use crate::actor_id::{ActorId, KeyMap};
 use crate::error::{Error, Result};
 
 const IDLE: u8 = 0;
@@ -114,9 +114,46 @@ pub(crate) fn forget_turn_boundary() {
     BOUNDARY.with(|b| b.set(0));
 }
 
-fn table() -> &'static Mutex<HashMap<ActorId, Arc<ActorState>>> {
-    static TABLE: OnceLock<Mutex<HashMap<ActorId, Arc<ActorState>>>> = OnceLock::new();
-    TABLE.get_or_init(Default::default)
+/// Every live actor's record, in shards by key, so that actors starting and ending on several
+/// threads at once seldom meet on a lock.
+struct Table {
+    shards: [Mutex<KeyMap<ActorId, Arc<ActorState>>>; TABLE_SHARDS],
+}
+
+const TABLE_SHARDS: usize = 16;
+
+impl Table {
+    fn shard(&self, id: &ActorId) -> std::sync::MutexGuard<'_, KeyMap<ActorId, Arc<ActorState>>> {
+        // The key is random: its low bits spread the actors evenly.
+        lock(&self.shards[(id.key() as usize) % TABLE_SHARDS])
+    }
+
+    fn insert(&self, state: &Arc<ActorState>) {
+        self.shard(&state.id).insert(state.id.clone(), state.clone());
+    }
+
+    fn remove(&self, id: &ActorId) {
+        self.shard(id).remove(id);
+    }
+
+    fn get(&self, id: &ActorId) -> Option<Arc<ActorState>> {
+        self.shard(id).get(id).cloned()
+    }
+
+    /// Every record now (each shard read at its own moment).
+    fn all(&self) -> Vec<Arc<ActorState>> {
+        self.shards
+            .iter()
+            .flat_map(|shard| lock(shard).values().cloned().collect::<Vec<_>>())
+            .collect()
+    }
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| Table {
+        shards: std::array::from_fn(|_| Mutex::default()),
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -138,7 +175,7 @@ impl ActorState {
             restarts: AtomicU32::new(0),
             awaited: AtomicU32::new(0),
         });
-        lock(table()).insert(state.id.clone(), state.clone());
+        table().insert(&state);
         state
     }
 
@@ -159,12 +196,12 @@ impl ActorState {
 
     /// Leaves the table without a thread: the actor's thread could not be started.
     pub(crate) fn forget(&self) {
-        lock(table()).remove(&self.id);
+        table().remove(&self.id);
     }
 
     /// Leaves the table; the thread is about to end.
     pub(crate) fn detach(&self) {
-        lock(table()).remove(&self.id);
+        table().remove(&self.id);
     }
 
     /// Marks the actor as handling a plain message. Stores only on a change, so a busy actor
@@ -320,7 +357,7 @@ pub(crate) struct Awaited(Arc<ActorState>);
 impl Awaited {
     /// Counts the calling pool thread as waiting on the actor `id`, if it is alive.
     pub(crate) fn on(id: &ActorId) -> Option<Self> {
-        let state = lock(table()).get(id).cloned()?;
+        let state = table().get(id)?;
         state.awaited.fetch_add(1, Ordering::Relaxed);
         Some(Awaited(state))
     }
@@ -360,7 +397,7 @@ pub(crate) fn enter_blocked(fulfiller: Option<&ActorId>) -> Result<BlockedGuard>
 
 /// Follows "waits on" edges from `start`; returns the cycle through `start`, if any.
 fn cycle_from(start: &ActorId) -> Option<Vec<ActorId>> {
-    let table = lock(table()).clone();
+    let table: HashMap<ActorId, Arc<ActorState>> = table().all().into_iter().map(|s| (s.id.clone(), s)).collect();
     let mut path = vec![start.clone()];
     let mut next = table.get(start)?.blocked_on();
     while let Some(id) = next {
@@ -389,7 +426,7 @@ pub fn set_deadlock_detection(on: bool) {
 
 /// Sets deadlock detection for one actor (`None`: follow the global setting).
 pub fn set_actor_deadlock_detection(actor: &ActorId, on: Option<bool>) {
-    if let Some(state) = lock(table()).get(actor) {
+    if let Some(state) = table().get(actor) {
         let v = match on {
             None => INHERIT,
             Some(true) => ON,
@@ -479,7 +516,7 @@ impl fmt::Display for ActorStateSnapshot {
 
 /// Returns a snapshot of what every running actor is doing, in no particular order.
 pub fn actor_states() -> Vec<ActorStateSnapshot> {
-    let states: Vec<Arc<ActorState>> = lock(table()).values().cloned().collect();
+    let states: Vec<Arc<ActorState>> = table().all();
     let now = Instant::now();
     let mut out: Vec<ActorStateSnapshot> = states
         .iter()
@@ -534,7 +571,7 @@ pub fn log_actor_states() {
 /// Returns every cycle of actors blocked in `get()` on each other, each starting with the
 /// actor that sorts first, without repeats.
 pub fn find_deadlocks() -> Vec<Vec<ActorId>> {
-    let ids: Vec<ActorId> = lock(table()).keys().cloned().collect();
+    let ids: Vec<ActorId> = table().all().into_iter().map(|s| s.id.clone()).collect();
     let mut cycles: Vec<Vec<ActorId>> = Vec::new();
     for id in ids {
         if let Some(mut cycle) = cycle_from(&id) {

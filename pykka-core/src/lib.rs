@@ -40,6 +40,7 @@ mod pool;
 mod proxy;
 mod registry;
 mod restart;
+mod start_order;
 mod supervisor;
 mod sync;
 mod termination;

@@ -12,7 +12,6 @@ mod mailbox;
 mod queue;
 mod workers;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -36,6 +35,7 @@ use crate::lifecycle::{Flow, Lifecycle};
 use crate::panic;
 use crate::registry::{ActorRegistry, AnyActorRef, StopChain};
 use crate::restart::{RestartPolicy, Supervision};
+use crate::start_order::StartOrder;
 use crate::timers::TimerHandle;
 
 /// Which runtime an actor type starts on by default: [`Actor::RUNTIME`].
@@ -128,15 +128,15 @@ struct Shared {
     name: Arc<str>,
     /// The process-wide pool, which shutting down does not end.
     global: bool,
+    /// [`Actors::shut_down`], readable without the lock (a start checks it first).
+    shut_down: std::sync::atomic::AtomicBool,
     actors: Mutex<Actors>,
 }
 
 #[derive(Default)]
 struct Actors {
-    /// Numbers actors in start order.
-    next: u64,
-    /// The actors alive on the pool, each by its shared cell (no allocation of its own).
-    live: BTreeMap<u64, Arc<dyn Member>>,
+    /// The actors alive on the pool, in start order.
+    live: StartOrder<AnyActorRef>,
     /// Every handle is gone: the last actor to end closes the pool.
     orphaned: bool,
     /// Shut down: no more actors start.
@@ -254,6 +254,7 @@ impl PoolBuilder {
                     workers,
                     name: Arc::from(name),
                     global: false,
+                    shut_down: std::sync::atomic::AtomicBool::new(false),
                     actors: Mutex::new(Actors::default()),
                 }),
             }),
@@ -364,23 +365,27 @@ impl Pool {
     {
         let shared = self.shared();
         let id = ActorId::new(A::name());
-        if lock(&shared.actors).shut_down {
-            return Err(Error::StartFailed {
-                reason: Arc::from(format!("pool {} is shut down", shared.name)),
-                actor: id,
-            });
+        let shut_down = || Error::StartFailed {
+            reason: Arc::from(format!("pool {} is shut down", shared.name)),
+            actor: id.clone(),
+        };
+        if shared.shut_down.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(shut_down());
         }
         let state = ActorState::new(id.clone());
         state.set_thread(shared.name.clone());
         let mailbox = Mailbox::new(shared.workers.clone(), A::INBOX_CAPACITY, state.clone());
-        let actor_ref = ActorRef::create(registry, id, state, InboxSender::Pooled(mailbox.clone()));
+        let actor_ref = ActorRef::create(registry, id.clone(), state, InboxSender::Pooled(mailbox.clone()));
         let key = {
             let mut actors = lock(&shared.actors);
-            actors.next += 1;
-            let key = actors.next;
-            let member: Arc<dyn Member> = actor_ref.cell.clone();
-            actors.live.insert(key, member);
-            key
+            if actors.shut_down {
+                // The pool was shut down meanwhile: the actor never runs.
+                drop(actors);
+                registry.unregister(&actor_ref);
+                actor_ref.cell.state.forget();
+                return Err(shut_down());
+            }
+            actors.live.push(AnyActorRef::from(actor_ref.clone()))
         };
         let life = Life::new(Context::new(actor_ref.clone()), mailbox.clone(), supervision);
         mailbox.start(Box::new(Body {
@@ -407,12 +412,10 @@ impl Pool {
         let actors: Vec<AnyActorRef> = {
             let mut actors = lock(&shared.actors);
             actors.shut_down = !shared.global;
-            actors
-                .live
-                .values()
-                .rev()
-                .map(|member| member.clone().any_ref())
-                .collect()
+            shared
+                .shut_down
+                .store(actors.shut_down, std::sync::atomic::Ordering::Release);
+            actors.live.values().rev().cloned().collect()
         };
         let stopped = if current::running_an_actor() {
             actors.iter().map(AnyActorRef::stop).collect()
@@ -497,24 +500,12 @@ impl Shared {
     fn forget(&self, key: u64) {
         let close = {
             let mut actors = lock(&self.actors);
-            actors.live.remove(&key);
+            actors.live.remove(key);
             actors.orphaned && actors.live.is_empty()
         };
         if close {
             self.workers.close();
         }
-    }
-}
-
-/// An actor on a pool, as the pool's list of its actors holds it: its shared cell.
-trait Member: Send + Sync {
-    /// A type-erased ref to the actor.
-    fn any_ref(self: Arc<Self>) -> AnyActorRef;
-}
-
-impl<A: Actor> Member for crate::actor_ref::Cell<A> {
-    fn any_ref(self: Arc<Self>) -> AnyActorRef {
-        AnyActorRef::from(ActorRef { cell: self })
     }
 }
 
@@ -630,7 +621,11 @@ fn receive<A: Actor>(
                 return Some(lifecycle.handle(envelope));
             }
             if left == 0 {
-                return Some(Flow::Yield);
+                if !mailbox.nothing_else_to_do() {
+                    return Some(Flow::Yield);
+                }
+                // Nobody else waits for a turn: a new budget, and the turn's buffer stays.
+                left = budget;
             }
             let armed = lifecycle.actor_ref().cell.timers.is_armed();
             if streaming {
@@ -639,7 +634,10 @@ fn receive<A: Actor>(
                 mailbox.gather();
             }
             // Without timers to serve, an empty inbox marks the actor idle under the same lock.
-            let taken = mailbox.take(&mut batch, left, !armed);
+            // With nobody else waiting for a turn, the turn takes every queued message (in a
+            // stream, the sender's whole buffer: the lock is held for a swap, not a copy).
+            let max = if mailbox.nothing_else_to_do() { u32::MAX } else { left };
+            let taken = mailbox.take(&mut batch, max, !armed);
             streaming = taken >= 2;
             if taken == 0 {
                 if armed {
@@ -649,7 +647,7 @@ fn receive<A: Actor>(
                 lifecycle.state().idle_after_turn();
                 return Some(Flow::Yield);
             }
-            left -= taken;
+            left = left.saturating_sub(taken);
             Some(match batch.pop() {
                 Some(envelope) => lifecycle.handle(envelope),
                 None => Flow::Continue,

@@ -1,7 +1,7 @@
 //! [`ActorRegistry`]: every running actor, to look up, broadcast to and stop.
 
 use std::any::{Any, TypeId};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,40 +11,45 @@ mod stop_chain;
 
 pub(crate) use self::stop_chain::StopChain;
 use crate::actor::Actor;
-use crate::actor_id::ActorId;
-use crate::actor_ref::ActorRef;
+use crate::actor_id::{ActorId, KeyMap};
+use crate::actor_ref::{ActorRef, Cell};
 use crate::error::{Error, Result};
 use crate::future::Future;
 use crate::interface::Interface;
+use crate::start_order::StartOrder;
 use crate::termination::Termination;
 use crate::timers::Clock;
 
 /// The type-erased face of an `ActorRef<A>`, for the registry.
+/// What [`AnyActorRef`] asks of the actor behind it: implemented by an actor's shared cell
+/// itself, so that erasing an [`ActorRef`]'s type reuses its allocation (a start registers
+/// one, a pooled start puts one in its pool's list). The calls that need the typed ref take
+/// the cell's `Arc` and make one.
 trait ErasedRef: Send + Sync {
     fn id(&self) -> &ActorId;
     fn actor_type(&self) -> TypeId;
     fn message_type(&self) -> TypeId;
     fn is_alive(&self) -> bool;
-    fn stop(&self) -> bool;
-    fn stop_future(&self) -> Future<bool>;
-    fn stop_timeout(&self, timeout: Duration) -> Result<bool>;
-    fn join(&self) -> Result<()>;
-    fn join_timeout(&self, timeout: Duration) -> Result<()>;
-    fn is_terminated(&self) -> bool;
-    fn termination(&self) -> Future<Termination>;
-    fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>);
-    fn on_own_thread(&self) -> bool;
+    fn stop(self: Arc<Self>) -> bool;
+    fn stop_future(self: Arc<Self>) -> Future<bool>;
+    fn stop_timeout(self: Arc<Self>, timeout: Duration) -> Result<bool>;
+    fn join(self: Arc<Self>) -> Result<()>;
+    fn join_timeout(self: Arc<Self>, timeout: Duration) -> Result<()>;
+    fn is_terminated(self: Arc<Self>) -> bool;
+    fn termination(self: Arc<Self>) -> Future<Termination>;
+    fn restart_in_place(self: Arc<Self>, go: Future<()>) -> (Future<()>, Future<()>);
+    fn on_own_thread(self: Arc<Self>) -> bool;
     fn is_daemon(&self) -> bool;
-    fn as_any(&self) -> &dyn Any;
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     /// The actor type's [`Actor::INTERFACES`].
     fn implementations(&self) -> &'static [crate::Implementation];
     /// Tells `message` (which must be the actor's `Message` type) to the actor.
-    fn tell_any(&self, message: Box<dyn Any + Send>) -> Result<()>;
+    fn tell_any(self: Arc<Self>, message: Box<dyn Any + Send>) -> Result<()>;
 }
 
-impl<A: Actor> ErasedRef for ActorRef<A> {
+impl<A: Actor> ErasedRef for Cell<A> {
     fn id(&self) -> &ActorId {
-        ActorRef::id(self)
+        &self.id
     }
     fn actor_type(&self) -> TypeId {
         TypeId::of::<A>()
@@ -53,34 +58,34 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
         TypeId::of::<A::Message>()
     }
     fn is_alive(&self) -> bool {
-        ActorRef::is_alive(self)
+        self.alive.load(std::sync::atomic::Ordering::Acquire)
     }
-    fn stop(&self) -> bool {
-        ActorRef::stop(self)
+    fn stop(self: Arc<Self>) -> bool {
+        ActorRef { cell: self }.stop()
     }
-    fn stop_future(&self) -> Future<bool> {
-        ActorRef::stop_future(self)
+    fn stop_future(self: Arc<Self>) -> Future<bool> {
+        ActorRef { cell: self }.stop_future()
     }
-    fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
-        ActorRef::stop_timeout(self, timeout)
+    fn stop_timeout(self: Arc<Self>, timeout: Duration) -> Result<bool> {
+        ActorRef { cell: self }.stop_timeout(timeout)
     }
-    fn join(&self) -> Result<()> {
-        ActorRef::join(self)
+    fn join(self: Arc<Self>) -> Result<()> {
+        ActorRef { cell: self }.join()
     }
-    fn join_timeout(&self, timeout: Duration) -> Result<()> {
-        ActorRef::join_timeout(self, timeout)
+    fn join_timeout(self: Arc<Self>, timeout: Duration) -> Result<()> {
+        ActorRef { cell: self }.join_timeout(timeout)
     }
-    fn is_terminated(&self) -> bool {
-        ActorRef::is_terminated(self)
+    fn is_terminated(self: Arc<Self>) -> bool {
+        ActorRef { cell: self }.is_terminated()
     }
-    fn termination(&self) -> Future<Termination> {
-        ActorRef::termination(self)
+    fn termination(self: Arc<Self>) -> Future<Termination> {
+        ActorRef { cell: self }.termination()
     }
-    fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>) {
-        ActorRef::restart_in_place(self, go)
+    fn restart_in_place(self: Arc<Self>, go: Future<()>) -> (Future<()>, Future<()>) {
+        ActorRef { cell: self }.restart_in_place(go)
     }
-    fn on_own_thread(&self) -> bool {
-        ActorRef::on_own_thread(self)
+    fn on_own_thread(self: Arc<Self>) -> bool {
+        ActorRef { cell: self }.on_own_thread()
     }
     fn is_daemon(&self) -> bool {
         A::DAEMON
@@ -88,13 +93,12 @@ impl<A: Actor> ErasedRef for ActorRef<A> {
     fn implementations(&self) -> &'static [crate::Implementation] {
         A::INTERFACES
     }
-
-    fn as_any(&self) -> &dyn Any {
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
         self
     }
-    fn tell_any(&self, message: Box<dyn Any + Send>) -> Result<()> {
+    fn tell_any(self: Arc<Self>, message: Box<dyn Any + Send>) -> Result<()> {
         match message.downcast::<A::Message>() {
-            Ok(m) => self.tell(*m),
+            Ok(m) => ActorRef { cell: self }.tell(*m),
             Err(_) => Ok(()),
         }
     }
@@ -132,12 +136,12 @@ impl AnyActorRef {
 
     /// Returns true once the actor's thread has finished; see [`ActorRef::is_terminated`].
     pub fn is_terminated(&self) -> bool {
-        self.inner.is_terminated()
+        self.inner.clone().is_terminated()
     }
 
     /// Stops the actor and waits until it has; see [`ActorRef::stop`].
     pub fn stop(&self) -> bool {
-        self.inner.stop()
+        self.inner.clone().stop()
     }
 
     /// Like [`stop`](Self::stop), but waits at most `timeout`; see [`ActorRef::stop_timeout`].
@@ -146,7 +150,7 @@ impl AnyActorRef {
     ///
     /// [`Error::Timeout`] if the actor's thread had not finished in time.
     pub fn stop_timeout(&self, timeout: Duration) -> Result<bool> {
-        self.inner.stop_timeout(timeout)
+        self.inner.clone().stop_timeout(timeout)
     }
 
     /// Waits until the actor's thread has finished; see [`ActorRef::join`].
@@ -155,7 +159,7 @@ impl AnyActorRef {
     ///
     /// [`Error::Deadlock`] if called from the actor's own thread.
     pub fn join(&self) -> Result<()> {
-        self.inner.join()
+        self.inner.clone().join()
     }
 
     /// Like [`join`](Self::join), but waits at most `timeout`; see [`ActorRef::join_timeout`].
@@ -165,12 +169,12 @@ impl AnyActorRef {
     /// [`Error::Timeout`] if the thread had not finished in time, [`Error::Deadlock`] if called
     /// from the actor's own thread.
     pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
-        self.inner.join_timeout(timeout)
+        self.inner.clone().join_timeout(timeout)
     }
 
     /// Returns a future of the actor's [`Termination`]; see [`ActorRef::termination`].
     pub fn termination(&self) -> Future<Termination> {
-        self.inner.termination()
+        self.inner.clone().termination()
     }
 
     /// Asks a running actor to tear down its state and rebuild it in place, without a
@@ -186,12 +190,12 @@ impl AnyActorRef {
     /// ends before reaching that point.
     #[allow(dead_code, reason = "the supervisor is built on it")]
     pub(crate) fn restart_in_place(&self, go: Future<()>) -> (Future<()>, Future<()>) {
-        self.inner.restart_in_place(go)
+        self.inner.clone().restart_in_place(go)
     }
 
     /// Asks the actor to stop without waiting; see [`ActorRef::stop_future`].
     pub fn stop_future(&self) -> Future<bool> {
-        self.inner.stop_future()
+        self.inner.clone().stop_future()
     }
 
     /// Returns true if the actor is an `A`.
@@ -206,7 +210,12 @@ impl AnyActorRef {
 
     /// Returns the typed reference if the actor is an `A`.
     pub fn downcast<A: Actor>(&self) -> Option<ActorRef<A>> {
-        self.inner.as_any().downcast_ref::<ActorRef<A>>().cloned()
+        self.inner
+            .clone()
+            .into_any()
+            .downcast::<Cell<A>>()
+            .ok()
+            .map(|cell| ActorRef { cell })
     }
 
     /// Tells `message` to the actor if its [`Message`](Actor::Message) type is `M`.
@@ -220,7 +229,7 @@ impl AnyActorRef {
         if self.inner.message_type() != TypeId::of::<M>() {
             return Ok(false);
         }
-        self.inner.tell_any(Box::new(message)).map(|()| true)
+        self.inner.clone().tell_any(Box::new(message)).map(|()| true)
     }
 }
 
@@ -246,7 +255,7 @@ impl<A: Actor> PartialEq<ActorRef<A>> for AnyActorRef {
 
 impl<A: Actor> From<ActorRef<A>> for AnyActorRef {
     fn from(r: ActorRef<A>) -> Self {
-        AnyActorRef { inner: Arc::new(r) }
+        AnyActorRef { inner: r.cell }
     }
 }
 
@@ -297,15 +306,13 @@ pub struct ActorRegistry {
 /// and stopping n actors cost n² comparisons).
 #[derive(Default)]
 struct Entries {
-    /// Registration number to actor: iterating gives start order.
-    in_order: BTreeMap<u64, AnyActorRef>,
+    /// The actors by registration number: iterating gives start order.
+    in_order: StartOrder<AnyActorRef>,
     /// Actor identity ([`ActorId::key`]) to registration number.
-    number_of: HashMap<u128, u64>,
-    /// The next registration number.
-    next: u64,
+    number_of: KeyMap<u128, u64>,
     /// Actors that were registered when they started stopping and whose thread has not
     /// finished yet: out of the lookups, still waited for by `join_all` and `stop_all`.
-    stopping: HashMap<u128, AnyActorRef>,
+    stopping: KeyMap<u128, AnyActorRef>,
 }
 
 impl Entries {
@@ -315,16 +322,15 @@ impl Entries {
         if self.number_of.contains_key(&key) {
             return false;
         }
-        self.number_of.insert(key, self.next);
-        self.in_order.insert(self.next, actor);
-        self.next += 1;
+        let number = self.in_order.push(actor);
+        self.number_of.insert(key, number);
         true
     }
 
     /// Removes the actor with identity `key`; returns false if it was not there.
     fn remove(&mut self, key: u128) -> bool {
         match self.number_of.remove(&key) {
-            Some(number) => self.in_order.remove(&number).is_some(),
+            Some(number) => self.in_order.remove(number).is_some(),
             None => false,
         }
     }
@@ -414,7 +420,7 @@ impl ActorRegistry {
         let moved = {
             let mut entries = self.lock();
             let number = entries.number_of.remove(&key);
-            match number.and_then(|n| entries.in_order.remove(&n)) {
+            match number.and_then(|n| entries.in_order.remove(n)) {
                 Some(actor) => {
                     entries.stopping.insert(key, actor);
                     true
@@ -615,10 +621,14 @@ impl ActorRegistry {
         let join = |actor: &AnyActorRef| -> Result<()> {
             match deadline {
                 None => {
-                    let _ = actor.inner.join();
+                    let _ = actor.inner.clone().join();
                     Ok(())
                 }
-                Some(d) => actor.inner.join_timeout(left(d)).map_err(|_| timed_out(actor, d.1)),
+                Some(d) => actor
+                    .inner
+                    .clone()
+                    .join_timeout(left(d))
+                    .map_err(|_| timed_out(actor, d.1)),
             }
         };
         let mut answers = Vec::new();
@@ -636,7 +646,7 @@ impl ActorRegistry {
                     .lock()
                     .stopping
                     .values()
-                    .filter(|a| !a.inner.on_own_thread() && !a.inner.is_terminated())
+                    .filter(|a| !a.inner.clone().on_own_thread() && !a.inner.clone().is_terminated())
                     .cloned()
                     .collect();
                 if stopping.is_empty() {
@@ -670,7 +680,11 @@ impl ActorRegistry {
             for actor in actors.iter().rev() {
                 let answer = match deadline {
                     None => actor.stop(),
-                    Some(d) => actor.inner.stop_timeout(left(d)).map_err(|_| timed_out(actor, d.1))?,
+                    Some(d) => actor
+                        .inner
+                        .clone()
+                        .stop_timeout(left(d))
+                        .map_err(|_| timed_out(actor, d.1))?,
                 };
                 answers.push(answer);
                 stopped.insert(actor.id().clone());
@@ -735,22 +749,22 @@ impl ActorRegistry {
                 .lock()
                 .awaited()
                 .into_iter()
-                .filter(|a| !a.inner.is_daemon() && !a.inner.is_terminated())
+                .filter(|a| !a.inner.is_daemon() && !a.inner.clone().is_terminated())
                 .collect();
             if pending.is_empty() {
                 return Ok(());
             }
-            if let Some(me) = pending.iter().find(|a| a.inner.on_own_thread()) {
+            if let Some(me) = pending.iter().find(|a| a.inner.clone().on_own_thread()) {
                 return Err(Error::Deadlock {
                     cycle: vec![me.id().clone()],
                 });
             }
             for actor in pending {
                 match deadline {
-                    None => actor.inner.join()?,
+                    None => actor.inner.clone().join()?,
                     Some(d) => {
                         let left = d.saturating_duration_since(Instant::now());
-                        if actor.inner.join_timeout(left).is_err() {
+                        if actor.inner.clone().join_timeout(left).is_err() {
                             return Err(Error::Timeout {
                                 actor: Some(actor.id().clone()),
                                 after: timeout.unwrap_or_default(),
