@@ -599,9 +599,14 @@ fn arm_wake<A: Actor>(
     *wake = Some(Box::new((due, handle)));
 }
 
+/// How many budgets' worth of messages a turn takes at once when no other actor waits for a
+/// turn (see [`receive`]).
+const ALONE_TAKES: u32 = 16;
+
 /// A pooled actor's turn at its inbox: handles up to `budget` envelopes, firing its due timers
 /// when the inbox runs empty, then yields ([`Flow::Yield`]), or returns the flow that ends the
-/// incarnation.
+/// incarnation. While no other actor waits for a turn the budget is renewed (there is nobody to
+/// be fair to, and a turn that ends and begins again costs a stream its buffer).
 ///
 /// `went_idle` is set when the turn found the inbox empty and marked the actor idle itself.
 fn receive<A: Actor>(
@@ -634,9 +639,14 @@ fn receive<A: Actor>(
                 mailbox.gather();
             }
             // Without timers to serve, an empty inbox marks the actor idle under the same lock.
-            // With nobody else waiting for a turn, the turn takes every queued message (in a
-            // stream, the sender's whole buffer: the lock is held for a swap, not a copy).
-            let max = if mailbox.nothing_else_to_do() { u32::MAX } else { left };
+            // With nobody else waiting for a turn, the turn takes up to `ALONE_TAKES` budgets
+            // at once (in a stream, the sender's whole buffer: the lock is held for a swap,
+            // not a copy); an actor that comes meanwhile waits for that batch at most.
+            let max = if mailbox.nothing_else_to_do() {
+                budget.saturating_mul(ALONE_TAKES)
+            } else {
+                left
+            };
             let taken = mailbox.take(&mut batch, max, !armed);
             streaming = taken >= 2;
             if taken == 0 {

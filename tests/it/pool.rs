@@ -755,3 +755,93 @@ fn work_queued_while_a_blocked_thread_gives_up_its_turn_still_runs() {
         pool.shutdown();
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fairness
+
+/// Counts what it handles into a shared counter; `Hold` blocks its worker until released.
+struct Flood {
+    handled: Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[derive(Debug)]
+enum FloodMsg {
+    Hold(Latch, mpsc::Receiver<()>),
+    Inc,
+}
+
+impl Actor for Flood {
+    type Message = FloodMsg;
+    type Reply = ();
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, msg: FloodMsg) -> Result<(), Unhandled> {
+        match msg {
+            FloodMsg::Hold(entered, release) => {
+                entered.open();
+                release.recv_timeout(LONG_TIMEOUT).expect("released");
+            }
+            FloodMsg::Inc => {
+                self.handled.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Answers with how many messages the flooded actor had handled when its message came up.
+struct Probe {
+    handled: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Actor for Probe {
+    type Message = ();
+    type Reply = u64;
+
+    fn on_receive(&mut self, _ctx: &Context<Self>, (): ()) -> Result<u64, Unhandled> {
+        Ok(self.handled.load(Ordering::Relaxed))
+    }
+}
+
+#[test]
+fn an_actor_flooded_with_messages_lets_a_waiting_actor_run_after_one_budget() {
+    const FLOOD: u64 = 100_000;
+    const BUDGET: u32 = 64;
+    let pool = Pool::builder().workers(1).budget(BUDGET).name("pool-fair").build();
+    let registry = ActorRegistry::new();
+    let handled = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let flood = pool.start_in(
+        &registry,
+        Flood {
+            handled: handled.clone(),
+        },
+    );
+    let probe = pool.start_in(
+        &registry,
+        Probe {
+            handled: handled.clone(),
+        },
+    );
+    for round in 0..5 {
+        handled.store(0, Ordering::Relaxed);
+        // The flooded actor holds the only worker while its flood and the probe queue up.
+        let (release, held) = mpsc::channel();
+        let entered = Latch::new();
+        flood.tell(FloodMsg::Hold(entered.clone(), held)).unwrap();
+        entered.wait();
+        for _ in 0..FLOOD {
+            flood.tell(FloodMsg::Inc).unwrap();
+        }
+        let seen = probe.ask_future(());
+        release.send(()).unwrap();
+        // The flooded actor's turn ends after its budget (the hold took one of it), because
+        // the probe waits: it does not take its whole inbox at once.
+        let seen = seen.get_timeout(LONG_TIMEOUT).expect("the probe answers");
+        assert!(
+            seen < u64::from(BUDGET),
+            "round {round}: the probe ran after {seen} of {FLOOD}"
+        );
+        flood.ask(FloodMsg::Inc).unwrap();
+        assert_eq!(handled.load(Ordering::Relaxed), FLOOD + 1, "round {round}");
+    }
+    assert!(shut_down(&pool).into_iter().all(|stopped| stopped));
+}

@@ -590,8 +590,11 @@ impl<T: Send + 'static> Runnable for Mailbox<T> {
         }
         let again = self.lock().turn_ended(&end);
         if again {
+            // Its budget spent with other actors waiting (alone, a turn goes on): to the back
+            // of the run queue, behind them, not to this worker's next slot, which would run
+            // it again first.
             let (workers, awaited) = (self.workers.clone(), self.is_awaited());
-            workers.submit(self, awaited);
+            workers.requeue(self, awaited);
         }
     }
 }

@@ -160,6 +160,12 @@ impl Workers {
         }
     }
 
+    /// Queues another turn of `task`, whose turn just ended with messages left: at the front
+    /// (an awaited actor) or at the back, never in the next slot.
+    pub(crate) fn requeue(&self, task: Task, front: bool) {
+        self.queue.push(task, front);
+    }
+
     /// A pool thread's loop: take a turn, run it, again; without a permit, get one or retire.
     fn main(self: Arc<Self>) {
         HERE.with(|here| {
