@@ -625,8 +625,9 @@ fn receive<A: Actor>(
             if let Some(envelope) = batch.pop() {
                 return Some(lifecycle.handle(envelope));
             }
+            let alone = mailbox.nothing_else_to_do();
             if left == 0 {
-                if !mailbox.nothing_else_to_do() {
+                if !alone {
                     return Some(Flow::Yield);
                 }
                 // Nobody else waits for a turn: a new budget, and the turn's buffer stays.
@@ -642,7 +643,7 @@ fn receive<A: Actor>(
             // With nobody else waiting for a turn, the turn takes up to `ALONE_TAKES` budgets
             // at once (in a stream, the sender's whole buffer: the lock is held for a swap,
             // not a copy); an actor that comes meanwhile waits for that batch at most.
-            let max = if mailbox.nothing_else_to_do() {
+            let max = if alone {
                 budget.saturating_mul(ALONE_TAKES)
             } else {
                 left

@@ -33,8 +33,8 @@ const GATHER: usize = 32;
 /// pause after each.
 const GATHER_CHECKS: u32 = 32;
 
-/// How many times a turn tries the queue's lock, with a spin-loop pause after each, before it
-/// waits for it ([`Mailbox::lock_for_turn`]).
+/// How many times a send or a turn tries the queue's lock, with a spin-loop pause after each,
+/// before it waits for it ([`Mailbox::lock_spinning`]).
 const TURN_LOCK_SPINS: u32 = 256;
 
 /// How many times more it tries, yielding its time slice after each (the holder may be off
@@ -317,12 +317,12 @@ impl<T: Send + 'static> Mailbox<T> {
         lock(&self.queue)
     }
 
-    /// Locks the queue for the running turn: while a sender holds the lock (a stream of tells
-    /// keeps it busy), spins for it instead of sleeping on it. A turn that slept there made
-    /// the sender's next unlock a wake-up system call, which slowed the sender down, which
-    /// made the turn find the lock held again: a stream fell from about 18M to 6M messages a
-    /// second and stayed there.
-    fn lock_for_turn(&self) -> MutexGuard<'_, Queue<T>> {
+    /// Locks the queue for a send or a turn's take, spinning (then yielding) while it is held
+    /// instead of sleeping on it: both hold it for a few instructions. A turn that slept there
+    /// while a sender streamed tells in made each of the sender's unlocks a wake-up system
+    /// call, which slowed the sender down, which made the turn find the lock held again: a
+    /// stream fell from about 18M to 6M messages a second and stayed there.
+    fn lock_spinning(&self) -> MutexGuard<'_, Queue<T>> {
         for spin in 0..TURN_LOCK_SPINS + TURN_LOCK_YIELDS {
             match self.queue.try_lock() {
                 Ok(queue) => return queue,
@@ -337,7 +337,7 @@ impl<T: Send + 'static> Mailbox<T> {
     /// Queues `msg`, first waiting (until `deadline`, managed if on a pool worker) for room in
     /// a bounded inbox when `tokened`; schedules the actor if it was idle.
     pub(crate) fn push(self: &Arc<Self>, msg: T, tokened: bool, deadline: Option<Instant>) -> Result<(), SendError<T>> {
-        let mut queue = self.lock_for_turn();
+        let mut queue = self.lock_spinning();
         if tokened
             && let Some(capacity) = self.capacity.map(std::num::NonZeroUsize::get)
             && queue.items.len() >= capacity
@@ -434,7 +434,7 @@ impl<T: Send + 'static> Mailbox<T> {
         };
         let mut lingered = false;
         loop {
-            let mut queue = self.lock_for_turn();
+            let mut queue = self.lock_spinning();
             let taken = queue.take(batch, max);
             self.queued.store(queue.items.len(), Ordering::Relaxed);
             if taken > 0 {
